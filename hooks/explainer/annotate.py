@@ -1,0 +1,295 @@
+"""The Markdown extension: citations become numbered references, terms become glossary links.
+
+Like mkdocs-autorefs, work happens on the element tree, never on raw Markdown: an
+inline pattern (which never sees code) turns ``[@id, "quote"]`` into a reference, and a
+tree processor, run after all inline patterns, links the first use of each glossary
+term, refuses unsafe URLs, and appends the page's "Sources" list.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterator
+from urllib.parse import urlsplit
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from . import citations
+from .model import Citation
+from .problems import Origin, Problem
+from .validate import unsafe_url_message
+
+if TYPE_CHECKING:
+    from .site import Site
+
+# Text inside these is never a place for a glossary link: code, links, headings, titles.
+_NO_LINKS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "summary"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TITLE_CLASSES = frozenset({"admonition-title", "citation", "citation-error"})
+_SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+# Attributes that carry a citation from the inline pattern to the tree processor, then go.
+_SOURCE_KEY = "data-explainer-source"
+_QUOTES_KEY = "data-explainer-quotes"
+_PRIORITY_CITATIONS = 185  # before backslash escapes (180), after code spans (190)
+_PRIORITY_ANNOTATE = 12  # after inline patterns (20), before attr_list (8), toc (5), relpath (0)
+
+
+@dataclass
+class PageInfo:
+    """The page being converted: where it lives and how to report its problems."""
+
+    src_uri: str
+    display_path: str
+    source_text: str
+    report_problems: bool = True
+    """False for generated pages, whose data was already checked, line by line, at load."""
+
+
+@dataclass
+class PageNotes:
+    """What one page cites, links and mentions, gathered while it is converted."""
+
+    page: PageInfo
+    numbers: dict[str, int] = field(default_factory=dict)
+    quotes: dict[str, list[str]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)
+    entities: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def report(self, message: str, written: str) -> None:
+        if self.page.report_problems:
+            self.problems.append(Problem(Origin(self.page.display_path, self._line_of(written)), message))
+
+    def _line_of(self, written: str) -> int:
+        offset = self.page.source_text.find(written)
+        return self.page.source_text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+
+    def href(self, target_src_uri: str, anchor: str = "") -> str:
+        """A link from this page to another Markdown file, for MkDocs to resolve and validate."""
+        start = posixpath.dirname(self.page.src_uri) or "."
+        return posixpath.relpath(target_src_uri, start) + (f"#{anchor}" if anchor else "")
+
+
+class ExplainerExtension(Extension):
+    """Registered once per build; every page's Markdown instance gets fresh processors."""
+
+    def __init__(self, site: Site, current_page: Callable[[], PageInfo | None], done: Callable[[PageNotes], None]):
+        super().__init__()
+        self.site = site
+        self.current_page = current_page
+        self.done = done
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        page = self.current_page()
+        if page is None:
+            return
+        notes = PageNotes(page)
+        md.inlinePatterns.register(
+            CitationPattern(self.site, notes), "explainer-citation", _PRIORITY_CITATIONS
+        )
+        md.treeprocessors.register(
+            AnnotateTreeprocessor(md, self.site, notes, self.done), "explainer-annotate", _PRIORITY_ANNOTATE
+        )
+
+
+class CitationPattern(InlineProcessor):
+    """``[@id]`` and ``[@id, "quote"]`` become a numbered reference whose title shows the quote."""
+
+    def __init__(self, site: Site, notes: PageNotes) -> None:
+        super().__init__(citations.BRACKET.pattern)
+        self.site = site
+        self.notes = notes
+
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:
+        written = m.group(0)
+        try:
+            cited = citations.parse(m.group(1))
+        except citations.CitationSyntaxError as error:
+            self.notes.report(str(error), written)
+            return _broken(written, str(error)), m.start(0), m.end(0)
+        quotes_by_source: dict[str, list[str | None]] = {}
+        for item in cited:
+            for problem in self.site.check_citation(Citation(item.source, item.quote, Origin("", 0))):
+                self.notes.report(problem.message, written)
+            quotes_by_source.setdefault(item.source, []).append(item.quote)
+        sup = etree.Element("sup", {"class": "citation"})
+        sup.text = "["
+        for source_id, quotes in quotes_by_source.items():
+            reference = self._reference(source_id, quotes)
+            reference.tail = ", "
+            sup.append(reference)
+        reference.tail = "]"
+        return sup, m.start(0), m.end(0)
+
+    def _reference(self, source_id: str, quotes: list[str | None]) -> etree.Element:
+        """A link to the page's Sources list; numbered later, in document order, by the tree processor."""
+        source = self.site.dataset.sources.get(source_id)
+        if source is None:
+            return _broken("?", f"unknown source '{source_id}'")
+        quoted = [quote for quote in quotes if quote]
+        title = f"{source.title} — {source.publisher}" + (": " if quoted else "")
+        link = etree.Element("a", {"href": f"#ref-{source_id}", "title": title + " / ".join(map(_quoted, quoted))})
+        link.set(_SOURCE_KEY, source_id)
+        link.set(_QUOTES_KEY, "\x00".join(quoted))
+        return link
+
+
+class AnnotateTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, site: Site, notes: PageNotes, done: Callable[[PageNotes], None]) -> None:
+        super().__init__(md)
+        self.site = site
+        self.notes = notes
+        self.done = done
+
+    def run(self, root: etree.Element) -> None:
+        self._number_citations(root)
+        self._link_terms(root)
+        self._refuse_unsafe_urls(root)
+        if self.notes.numbers:
+            root.extend(self._sources_section())
+        self.done(self.notes)
+
+    def _number_citations(self, root: etree.Element) -> None:
+        """Number sources in the order a reader meets them, and gather the quotes per source."""
+        for link in root.iter("a"):
+            source_id = link.attrib.pop(_SOURCE_KEY, None)
+            if source_id is None:
+                continue
+            number = self.notes.numbers.setdefault(source_id, len(self.notes.numbers) + 1)
+            link.text = AtomicString(str(number))
+            quotes = self.notes.quotes.setdefault(source_id, [])
+            for quote in filter(None, link.attrib.pop(_QUOTES_KEY).split("\x00")):
+                if quote not in quotes:
+                    quotes.append(quote)
+
+    # -- glossary links --------------------------------------------------------------------
+
+    def _link_terms(self, root: etree.Element) -> None:
+        for parent, child in list(_text_slots(root)):
+            self._link_slot(parent, child)
+
+    def _link_slot(self, parent: etree.Element, child: etree.Element | None) -> None:
+        """Link the text of ``parent`` (child None) or the tail of ``child`` within ``parent``."""
+        text = parent.text if child is None else child.tail
+        if not text or isinstance(text, AtomicString):
+            return
+        self.notes.entities.update(key for _, _, key in self.site.entity_matcher.finditer(text))
+        head, links = self._split(text)
+        if not links:
+            return
+        if child is None:
+            parent.text, index = head, 0
+        else:
+            child.tail, index = head, list(parent).index(child) + 1
+        for offset, link in enumerate(links):
+            parent.insert(index + offset, link)
+
+    def _split(self, text: str) -> tuple[str, list[etree.Element]]:
+        """The text before the first new glossary link, and the links, each with the text after it."""
+        head, links, last = text, [], 0
+        for start, end, term_id in self.site.term_matcher.finditer(text):
+            if term_id in self.notes.terms:
+                continue
+            self.notes.terms.append(term_id)
+            if links:
+                links[-1].tail = text[last:start]
+            else:
+                head = text[:start]
+            links.append(self._term_link(term_id, text[start:end]))
+            last = end
+        if links:
+            links[-1].tail = text[last:]
+        return head, links
+
+    def _term_link(self, term_id: str, written: str) -> etree.Element:
+        link = etree.Element(
+            "a",
+            {
+                "href": self.notes.href("glossary.md", term_id),
+                "class": "glossary-term",
+                "title": self.site.terms[term_id].definition,
+            },
+        )
+        link.text = AtomicString(written)
+        return link
+
+    # -- safety -----------------------------------------------------------------------------
+
+    def _refuse_unsafe_urls(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                url = element.get(attribute)
+                if url is not None and not is_safe_url(url):
+                    self.notes.report(unsafe_url_message(url), url)
+                    del element.attrib[attribute]
+
+    # -- the Sources list -------------------------------------------------------------------
+
+    def _sources_section(self) -> list[etree.Element]:
+        heading = etree.Element("h2", {"id": "sources"})
+        heading.text = "Sources"
+        listing = etree.Element("ol", {"class": "explainer-sources"})
+        for source_id in sorted(self.notes.numbers, key=self.notes.numbers.__getitem__):
+            listing.append(self._source_item(source_id))
+        return [heading, listing]
+
+    def _source_item(self, source_id: str) -> etree.Element:
+        source = self.site.dataset.sources[source_id]
+        item = etree.Element("li", {"id": f"ref-{source_id}"})
+        link = etree.SubElement(item, "a", {"href": self.notes.href(f"sources/{source_id}.md")})
+        link.text = AtomicString(source.title)
+        date = source.published.readable() if source.published else "undated"
+        link.tail = AtomicString(f" — {source.publisher}, {date}. ")
+        if source.url:
+            original = etree.SubElement(item, "a", {"href": source.url, "class": "explainer-original"})
+            original.text = "Read the original"
+        else:
+            note = etree.SubElement(item, "span", {"class": "explainer-no-url"})
+            note.text = AtomicString(source.url_note or "")
+        quotes = self.notes.quotes.get(source_id)
+        if quotes:
+            listing = etree.SubElement(item, "ul", {"class": "explainer-quotes"})
+            for quote in quotes:
+                etree.SubElement(etree.SubElement(listing, "li"), "q").text = AtomicString(quote)
+        return item
+
+
+def is_safe_url(url: str) -> bool:
+    """Relative links and http(s)/mailto; never javascript:, data: or any other scheme."""
+    return urlsplit(_URL_NOISE.sub("", url)).scheme.lower() in _SAFE_SCHEMES
+
+
+def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:
+    """In document order: (element, None) for its text, (element, child) for each child's tail."""
+    if not _may_link_inside(element):
+        return
+    yield element, None
+    for child in element:
+        yield from _text_slots(child)
+        yield element, child
+
+
+def _may_link_inside(element: etree.Element) -> bool:
+    return (
+        element.tag not in _NO_LINKS
+        and element.tag not in _HEADINGS
+        and not _TITLE_CLASSES & set((element.get("class") or "").split())
+    )
+
+
+def _broken(text: str, why: str) -> etree.Element:
+    span = etree.Element("span", {"class": "citation-error", "title": why})
+    span.text = AtomicString(text)
+    return span
+
+
+def _quoted(quote: str) -> str:
+    return f"“{' '.join(quote.split())}”"

@@ -1,0 +1,153 @@
+"""The explainer's data once it has been checked: frozen, and each item knows its origin."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import Mapping
+
+from .problems import Origin
+
+_MONTHS = tuple(calendar.month_name)
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """An ISO date known to the year, the month or the day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """``2026``, ``2026-04`` or ``2026-04-24``; raises ValueError for an impossible date."""
+        parts = [int(part) for part in text.split("-")]
+        date = cls(*parts)
+        datetime.date(date.year, date.month or 1, date.day or 1)  # raises for 2026-02-30
+        return date
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def earliest(self) -> datetime.date:
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> datetime.date:
+        month = self.month or 12
+        return datetime.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def __str__(self) -> str:
+        return "-".join(f"{part:02d}" for part in (self.year, self.month, self.day) if part)
+
+    def readable(self) -> str:
+        """``24 April 2026``, ``April 2026`` or ``2026``."""
+        month = _MONTHS[self.month] if self.month else ""
+        return " ".join(str(part) for part in (self.day, month, self.year) if part)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source, and optionally a passage its text contains word for word."""
+
+    source: str
+    quote: str | None
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    point: str
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class QuizItem:
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source article and what the explainer says about it."""
+
+    id: str
+    title: str
+    original_title: str | None
+    publisher: str
+    url: str | None
+    url_note: str | None
+    accessed: PartialDate
+    published: PartialDate | None
+    published_note: str | None
+    languages: tuple[str, ...]
+    kind: str
+    reliability: str
+    summary: str
+    key_points: tuple[KeyPoint, ...]
+    quiz: tuple[QuizItem, ...]
+    origin: Origin
+    text_path: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary term; its aliases are the strings linked to it on pages."""
+
+    id: str
+    term: str
+    zh: str
+    aliases: tuple[str, ...]
+    definition: str
+    body: str
+    see_also: tuple[str, ...]
+    sources: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class DatedCitations:
+    date: PartialDate
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated event; ``other_dates`` holds the dates other sources give for it."""
+
+    id: str
+    date: PartialDate
+    title: str
+    text: str | None
+    forecast: bool
+    citations: tuple[Citation, ...]
+    other_dates: tuple[DatedCitations, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An organisation, person, product, publication or place the sources mention."""
+
+    id: str
+    name: str
+    zh: str | None
+    kind: str
+    aliases: tuple[str, ...]
+    context: str
+    sources: tuple[str, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything in ``data/`` that passed the checks."""
+
+    sources: Mapping[str, Source]
+    terms: tuple[Term, ...]
+    events: tuple[Event, ...]
+    entities: tuple[Entity, ...]

@@ -1,0 +1,185 @@
+"""Render the data-driven pages as Markdown, from the templates in ``templates/``.
+
+Every ``{{ value }}`` is escaped for Markdown *and* HTML unless it is marked as
+Markdown already (the data's Markdown fields, with raw HTML neutralised) or as markup
+this module made itself. Only our own templates go through Jinja: authors' Markdown
+is inserted as a value, never rendered as a template.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import jinja2
+
+from .citations import format_citation
+from .model import Citation, Dataset, Entity, Source, Term
+from .problems import Problem
+
+_TEMPLATES = Path(__file__).parent / "templates"
+# Characters Python-Markdown (with tables) lets a backslash escape.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+BACKLINKS = re.compile(r'<div class="explainer-backlinks" data-kind="([a-z-]+)" data-key="([a-z0-9-]+)"></div>')
+
+LANGUAGES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)"}
+ENTITY_KINDS = {
+    "organisation": "Organisations",
+    "person": "People",
+    "product": "Products",
+    "publication": "Publications",
+    "place": "Places",
+}
+
+
+class Markup(str):
+    """Text that is already Markdown or markup and must not be escaped again."""
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page that exists only in memory, and the data file it comes from."""
+
+    src_uri: str
+    markdown: str
+    edit_path: str
+    in_nav: bool = True
+    """False for the page of each source: the sources' index lists them, the navigation does not."""
+
+
+def escape_markdown(text: Any) -> str:
+    """Plain text as Markdown that renders as exactly that text, on one line."""
+    escaped = html.escape(" ".join(str(text).split()), quote=False)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+
+
+def data_markdown(text: str) -> Markup:
+    """A Markdown field from data, with any HTML tag shown as text rather than run."""
+    return Markup(_TAG_START.sub("&lt;", text))
+
+
+def _finalize(value: Any) -> str:
+    return value if isinstance(value, Markup) else escape_markdown(value)
+
+
+def _title(text: str) -> Markup:
+    """Plain text for the quoted title of an admonition."""
+    return Markup(escape_markdown(text).replace('"', "&quot;"))
+
+
+def _id(value: str) -> Markup:
+    """An id as it goes into an anchor or a path; the schema allows only [a-z0-9-] in ids."""
+    if not _ID.match(value):
+        raise ValueError(f"not an id: {value!r}")
+    return Markup(value)
+
+
+def _link(url: str) -> Markup:
+    """An external URL as a Markdown link target; the schema has refused spaces and angle brackets."""
+    return Markup(f"<{url}>")
+
+
+def _cite(citation: Citation) -> Markup:
+    return Markup(format_citation(citation.source, citation.quote))
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,  # escaping is _finalize's, for Markdown; HTML templates use autoescape below
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        md=data_markdown, title=_title, cite=_cite, link=_link, id=_id, language=LANGUAGES.get
+    )
+    environment.globals["source_date"] = source_date
+    return environment
+
+
+def pages(dataset: Dataset) -> list[GeneratedPage]:
+    """Every generated page: the sources and their index, the glossary, the timeline, who's who."""
+    environment = _environment()
+    sources = sorted(dataset.sources.values(), key=lambda source: source.id)
+    terms = sorted(dataset.terms, key=lambda term: term.term.casefold())
+    common = {
+        "sources": sources,
+        "sources_named": {source.id: source.title for source in sources},
+        "terms_named": {term.id: term.term for term in terms},
+        "terms_by_source": _terms_by_source(terms),
+    }
+
+    def render(template: str, **values: Any) -> str:
+        return environment.get_template(template).render(**common, **values)
+
+    generated = [
+        GeneratedPage("sources/index.md", render("sources.md.j2"), "data/sources/"),
+        GeneratedPage("glossary.md", render("glossary.md.j2", terms=terms), "data/glossary.yaml"),
+        GeneratedPage(
+            "timeline.md",
+            render("timeline.md.j2", events=sorted(dataset.events, key=lambda e: (e.date.earliest, e.date.latest, e.id))),
+            "data/timeline.yaml",
+        ),
+        GeneratedPage("who.md", render("who.md.j2", groups=_entity_groups(dataset.entities)), "data/entities.yaml"),
+    ]
+    generated += [
+        GeneratedPage(f"sources/{source.id}.md", render("source.md.j2", source=source), source.origin.path, False)
+        for source in sources
+    ]
+    return generated
+
+
+def _terms_by_source(terms: Iterable[Term]) -> Mapping[str, list[Term]]:
+    by_source: dict[str, list[Term]] = {}
+    for term in terms:
+        for source_id in term.sources:
+            by_source.setdefault(source_id, []).append(term)
+    return by_source
+
+
+def _entity_groups(entities: Iterable[Entity]) -> list[tuple[str, list[Entity]]]:
+    ordered = sorted(entities, key=lambda entity: entity.name.casefold())
+    return [
+        (heading, [entity for entity in ordered if entity.kind == kind])
+        for kind, heading in ENTITY_KINDS.items()
+        if any(entity.kind == kind for entity in ordered)
+    ]
+
+
+@dataclass(frozen=True)
+class BacklinkTarget:
+    title: str
+    url: str
+
+
+def fill_backlinks(content: str, targets: Callable[[str, str], list[BacklinkTarget]]) -> str:
+    """Replace each back-link placeholder in a page's HTML with the list of pages it stands for."""
+    template = _html_environment().get_template("backlinks.html.j2")
+    return BACKLINKS.sub(lambda match: template.render(kind=match[1], pages=targets(match[1], match[2])), content)
+
+
+def _html_environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def source_date(source: Source) -> str:
+    return source.published.readable() if source.published else "undated"
+
+
+def problems_banner(problems: Iterable[Problem]) -> str:
+    """A warning at the top of every page of a preview built from data with problems."""
+    return _html_environment().get_template("problems.html.j2").render(problems=list(problems))

@@ -1,0 +1,76 @@
+"""One build of the site: the checked data, the pages made from it, and what pages said of it.
+
+A :class:`Site` is made afresh for every build, so nothing learnt in one build (a
+back-link, a problem) can leak into the next one of the same ``mkdocs serve``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from . import render, validate
+from .annotate import PageNotes
+from .dataset import load_dataset
+from .matcher import AliasMatcher
+from .model import Citation
+from .problems import Problem
+from .render import BacklinkTarget, GeneratedPage
+
+_BACKLINK_KINDS = ("cited-on", "used-on", "mentioned-on")
+
+
+class Site:
+    def __init__(self, root: Path) -> None:
+        loaded = load_dataset(root)
+        self.root = root
+        self.dataset = loaded.dataset
+        self.problems: list[Problem] = list(loaded.problems)
+        self.terms = {term.id: term for term in self.dataset.terms}
+        self.term_matcher = AliasMatcher(
+            {alias: term.id for term in reversed(self.dataset.terms) for alias in term.aliases}
+        )
+        self.entity_matcher = AliasMatcher(
+            {name: entity.id for entity in reversed(self.dataset.entities) for name in (entity.name, *entity.aliases)}
+        )
+        self._checks = validate.Context(
+            dataset=self.dataset,
+            articles=loaded.articles,
+            source_ids=loaded.source_ids,
+            markdown=[],
+            glossary="data/glossary.yaml",
+        )
+        self._backlinks: dict[str, dict[str, set[str]]] = {kind: defaultdict(set) for kind in _BACKLINK_KINDS}
+        self._titles: dict[str, str] = {}
+
+    def pages(self) -> list[GeneratedPage]:
+        return render.pages(self.dataset)
+
+    def check_citation(self, citation: Citation) -> list[Problem]:
+        return list(validate.check_citation(self._checks, citation))
+
+    def page_annotated(self, notes: PageNotes) -> None:
+        """Remember what a page cites, uses and mentions, and the problems found in it."""
+        self.problems += notes.problems
+        for kind, keys in zip(_BACKLINK_KINDS, (notes.numbers, notes.terms, notes.entities)):
+            for key in keys:
+                self._backlinks[kind][key].add(notes.page.src_uri)
+
+    def page_titled(self, src_uri: str, title: str) -> None:
+        self._titles[src_uri] = title
+
+    def fill_backlinks(self, content: str, from_src_uri: str, url_to: Callable[[str, str], str]) -> str:
+        """The page's HTML with its back-link placeholders filled; call once every page is converted.
+
+        ``url_to(target_src_uri, from_src_uri)`` gives the relative URL between two pages.
+        """
+
+        def targets(kind: str, key: str) -> list[BacklinkTarget]:
+            return [
+                BacklinkTarget(self._titles.get(src_uri, src_uri), url_to(src_uri, from_src_uri))
+                for src_uri in sorted(self._backlinks[kind].get(key, ()))
+                if src_uri != from_src_uri
+            ]
+
+        return render.fill_backlinks(content, targets)
