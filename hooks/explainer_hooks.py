@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -48,6 +49,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for problem in build.site.problems:
         log.error(str(problem))
     build.data_problems = len(build.site.problems)
+    if build.data_problems and config.strict:
+        # Stop before anything is rendered or written: the site as it was stays in place.
+        raise PluginError(f"{build.data_problems} problem(s) in the data, listed above; nothing was built")
     config.markdown_extensions.append(
         ExplainerExtension(build.site, current_page=lambda: build.page, done=build.page_annotated)
     )

@@ -1,0 +1,42 @@
+"""``python -m explainer check`` checks the data; ``python -m explainer render DIR`` writes the pages.
+
+Run from the project root with ``hooks`` on the path (``make check`` does both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .site import Site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m explainer", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project folder (default: here)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="check data/ and print every problem as path:line: message")
+    render = commands.add_parser("render", help="write the generated pages' Markdown into a folder")
+    render.add_argument("out", type=Path, help="the folder to write into (not docs/)")
+    arguments = parser.parse_args(argv)
+
+    site = Site(arguments.root.resolve())
+    for problem in site.problems:
+        print(problem, file=sys.stderr)
+    if site.problems:
+        print(f"{len(site.problems)} problem(s) in the data", file=sys.stderr)
+        return 1
+    if arguments.command == "render":
+        for page in site.pages():
+            path = arguments.out / page.src_uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(page.markdown, encoding="utf-8")
+    else:
+        print(f"data OK: {len(site.dataset.sources)} sources, {len(site.dataset.terms)} terms, "
+              f"{len(site.dataset.events)} events, {len(site.dataset.entities)} entities")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
