@@ -51,6 +51,7 @@ class Project:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        root.mkdir(parents=True)
         for part in PROJECT_PARTS:
             source = ROOT / part
             if source.is_dir():
