@@ -7,8 +7,12 @@ BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 # Builds are reproducible: nothing stamps the time of the build.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads); set CHROMIUM for another one.
+export CHROMIUM ?= /usr/bin/chromium
+# apt-get needs root: sudo for everyone else (CI runners included).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: serve build check test clean
+.PHONY: serve build check test test-fast browser-tools clean
 
 serve: $(VENV)/.site-installed  ## Preview on http://127.0.0.1:8000, reloading on every save
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
@@ -21,11 +25,14 @@ build: $(VENV)/.site-installed  ## Build site/ strictly; a failed build leaves t
 check: $(VENV)/.site-installed  ## Check data/ alone, without building
 	PYTHONPATH=hooks $(BIN)/python -m explainer check
 
-test: $(VENV)/.test-installed  ## Every test, the strict build of the real site included
+test: $(VENV)/.test-installed node_modules/.installed browser-tools  ## Every test: the strict build, then the browser and validators
 	$(BIN)/python -m pytest
 
+test-fast: $(VENV)/.test-installed  ## The tests without a browser or validator (pytest -m "not browser"), while you write
+	$(BIN)/python -m pytest -m "not browser"
+
 clean:
-	rm -rf site .site-new $(VENV)
+	rm -rf site .site-new $(VENV) node_modules test-artifacts
 
 $(VENV)/.site-installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +42,21 @@ $(VENV)/.site-installed: requirements.txt
 $(VENV)/.test-installed: $(VENV)/.site-installed requirements-test.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
+
+# axe-core and the Nu Html Checker, exactly as package-lock.json pins them. --ignore-scripts: vnu-jar's
+# postinstall would download a Java; the tests run vnu.jar with the machine's own.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Chromium, a font with Chinese glyphs (for the screenshots) and Java (for vnu.jar), from apt when one is missing.
+browser-tools:
+	@missing=""; \
+	test -x "$(CHROMIUM)" || missing="$$missing chromium"; \
+	fc-list :lang=zh family 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi

@@ -224,12 +224,16 @@ class AnnotateTreeprocessor(Treeprocessor):
     # -- safety -----------------------------------------------------------------------------
 
     def _refuse_unsafe_urls(self, root: etree.Element) -> None:
+        """A link or image with an unsafe URL becomes plain text (MkDocs expects every <a> to have an href)."""
         for element in root.iter():
-            for attribute in ("href", "src"):
-                url = element.get(attribute)
-                if url is not None and not is_safe_url(url):
-                    self.notes.report(unsafe_url_message(url), url)
-                    del element.attrib[attribute]
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            url = element.get(attribute) if attribute else None
+            if url is not None and not is_safe_url(url):
+                self.notes.report(unsafe_url_message(url), url)
+                if element.tag == "img":
+                    element.text = AtomicString(element.get("alt", ""))
+                element.tag = "span"
+                element.attrib.clear()
 
     # -- the Sources list -------------------------------------------------------------------
 

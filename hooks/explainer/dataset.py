@@ -60,6 +60,7 @@ def load_dataset(root: Path) -> Loaded:
         dataset=dataset,
         articles=reader.articles,
         source_ids=frozenset(reader.source_ids),
+        term_ids=frozenset(reader.term_ids),
         markdown=reader.markdown,
         glossary=f"{reader.data_prefix}/glossary.yaml",
     )
@@ -73,6 +74,8 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
     source_ids: set[str] = field(default_factory=set)
+    term_ids: set[str] = field(default_factory=set)
+    """Every term id written in the glossary, including those of items left out for a problem."""
     markdown: list[tuple[Origin, str]] = field(default_factory=list)
     """Every Markdown field with where it was written, for the citation and HTML checks."""
 
@@ -112,6 +115,8 @@ class _Reader:
         document, broken = loaded
         display = f"{self.data_prefix}/{name}"
         entries = document[key]
+        if key == "terms":
+            self.term_ids.update(entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str))
         return tuple(
             item
             for index, entry in enumerate(entries)

@@ -9,6 +9,7 @@ date stays the string the contributor wrote.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from .problems import Origin, Problem
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
+_ESCAPED_QUOTE = re.compile(r'\\\\|\\"')
 _HINTS = {
     "found character '\\t' that cannot start any token": "YAML indents with spaces, never tabs",
     "found unexpected end of stream": "a quoted string is not closed",
@@ -83,7 +85,7 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        raise YamlError(_syntax_problem(error, display)) from None
+        raise YamlError(_syntax_problem(error, text, display)) from None
     except yaml.YAMLError as error:  # a reader error has no mark of its own
         raise YamlError(Problem(Origin(display, 1), f"invalid YAML: {error}")) from None
     if node is None:
@@ -92,12 +94,30 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     return _Builder(display, problems).build(node), problems
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     line = mark.line + 1 if mark else 1
+    start = error.context_mark.line + 1 if error.context_mark else line
+    unclosed = _unclosed_quote(text, start, line)
+    if unclosed:
+        return Problem(Origin(display, unclosed), "invalid YAML: a quoted string is not closed on this line")
     what = error.problem or error.context or "invalid YAML"
     hint = _HINTS.get(what)
     return Problem(Origin(display, line), f"invalid YAML: {what}" + (f" ({hint})" if hint else ""))
+
+
+def _unclosed_quote(text: str, first: int, last: int) -> int | None:
+    """The first line from ``first`` to ``last`` whose value opens a double quote it does not close.
+
+    YAML lets a quoted string run over several lines, so the parser notices the
+    missing quote only lines later; this points back at where it was forgotten.
+    """
+    lines = text.split("\n")
+    for number in range(first, min(last, len(lines)) + 1):
+        value = _ESCAPED_QUOTE.sub("", lines[number - 1].partition(": ")[2].strip())
+        if value.startswith('"') and value.count('"') % 2:
+            return number
+    return None
 
 
 class _Builder:

@@ -9,6 +9,7 @@ from collections import Counter
 _WHITESPACE = re.compile(r"\s+")
 _SHINGLE = 3
 _SHOWN = 120
+_WORD_SLACK = 12  # how far a passage may move to start and end on whole words
 
 
 def normalise(text: str) -> str:
@@ -41,5 +42,13 @@ class Article:
             window += hits[start + width - 1] - hits[start - 1]
             if window > best:
                 best, best_start = window, start
-        passage = self.text[best_start : best_start + min(width, _SHOWN)]
-        return passage + ("…" if width > _SHOWN else "")
+        return self._whole_words(best_start, best_start + min(width, _SHOWN)) + ("…" if width > _SHOWN else "")
+
+    def _whole_words(self, start: int, end: int) -> str:
+        """The passage from ``start`` to ``end``, moved to begin and end at word boundaries nearby."""
+        if start > 0 and not self.text[start - 1].isspace():
+            space = self.text.find(" ", start, start + _WORD_SLACK)
+            start = space + 1 if space >= 0 else start
+        space = self.text.find(" ", end, end + _WORD_SLACK)
+        end = space if space >= 0 else end
+        return self.text[start:end].strip()

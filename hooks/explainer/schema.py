@@ -62,8 +62,10 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
     line = line_of(document, path)
     value = error.instance
     if error.validator == "required":
+        misspelt = set(value) - set(error.schema.get("properties", {}))
         for field in error.validator_value:
-            if field not in value:
+            # A misspelling is reported once, as an unknown field with a suggestion.
+            if field not in value and not difflib.get_close_matches(field, misspelt, n=1):
                 yield line, f"{where or 'the file'} is missing the required field '{field}'"
     elif error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))

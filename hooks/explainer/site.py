@@ -38,6 +38,7 @@ class Site:
             dataset=self.dataset,
             articles=loaded.articles,
             source_ids=loaded.source_ids,
+            term_ids=frozenset(self.terms),
             markdown=[],
             glossary="data/glossary.yaml",
         )

@@ -31,6 +31,7 @@ class Context:
     dataset: Dataset
     articles: dict[str, Article]
     source_ids: frozenset[str]
+    term_ids: frozenset[str]
     markdown: list[tuple[Origin, str]]
     glossary: str
 
@@ -41,9 +42,8 @@ def check(context: Context) -> Iterator[Problem]:
 
 
 def check_required_terms(context: Context) -> Iterator[Problem]:
-    present = {term.id for term in context.dataset.terms}
     for term_id in REQUIRED_TERMS:
-        if term_id not in present:
+        if term_id not in context.term_ids:
             yield Problem(
                 Origin(context.glossary, 1),
                 f"the glossary must define the term '{term_id}' (required: {', '.join(REQUIRED_TERMS)})",
@@ -60,7 +60,7 @@ def check_unique_ids(context: Context) -> Iterator[Problem]:
 
 
 def check_term_references(context: Context) -> Iterator[Problem]:
-    term_ids = {term.id for term in context.dataset.terms}
+    term_ids = context.term_ids
     for term in context.dataset.terms:
         if term.id in term.see_also:
             yield Problem(term.origin, f"term '{term.id}' lists itself in see_also; remove it")
