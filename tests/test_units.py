@@ -1,0 +1,156 @@
+"""The package's pieces on small inline inputs: loading, citations, alias matching, escaping."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT
+
+from explainer import citations, render
+from explainer.annotate import ExplainerExtension, PageInfo, is_safe_url
+from explainer.load import YamlError, load_yaml, line_of
+from explainer.matcher import AliasMatcher
+from explainer.site import Site
+
+
+def _write(tmp_path: Path, text: str | bytes) -> Path:
+    path = tmp_path / "file.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_load_keeps_lines_and_dates_as_written(tmp_path):
+    document, problems = load_yaml(_write(tmp_path, "a: 1\nitems:\n  - date: 2026-04-24\n    b: x\n"), "f.yaml")
+    assert problems == []
+    assert document["items"][0]["date"] == "2026-04-24"
+    assert line_of(document, ("items", 0, "b")) == 4
+    assert line_of(document, ("items", 0, "missing")) == 3
+
+
+def test_load_refuses_a_repeated_key_with_both_lines(tmp_path):
+    _, problems = load_yaml(_write(tmp_path, "id: a\nterm: x\nid: b\n"), "f.yaml")
+    assert [str(problem) for problem in problems] == ["f.yaml:3: 'id' is given twice (first on line 1); keep one"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "f.yaml:1: the file is empty"),
+        (b"a: \xff\n", "f.yaml:1: not UTF-8 text (byte 0xff); save the file as UTF-8"),
+        ("a:\n\tb: 1\n", "f.yaml:2: invalid YAML: found character '\\t' that cannot start any token "
+         "(YAML indents with spaces, never tabs)"),
+    ],
+)
+def test_load_turns_unreadable_files_into_one_line(tmp_path, text, message):
+    with pytest.raises(YamlError) as raised:
+        load_yaml(_write(tmp_path, text), "f.yaml")
+    assert str(raised.value.problem) == message
+
+
+def test_load_accepts_a_byte_order_mark_and_windows_line_ends(tmp_path):
+    document, problems = load_yaml(_write(tmp_path, "\ufeffa: 超节点\r\nb: 2\r\n"), "f.yaml")
+    assert (document, problems) == ({"a": "超节点", "b": 2}, [])
+    assert line_of(document, ("b",)) == 2
+
+
+def test_citations_parse_several_with_escaped_quotes():
+    [(_, body)] = citations.find_all('text [@a-b, "say \\"hi\\"; then ]"; @c] more')
+    assert citations.parse(body) == [citations.Cited("a-b", 'say "hi"; then ]'), citations.Cited("c", None)]
+
+
+def test_citations_leave_links_and_escaped_brackets_alone():
+    assert citations.find_all("[@user](https://example.org) and \\[@not-a-citation]") == []
+
+
+def test_a_malformed_citation_says_what_is_expected():
+    with pytest.raises(citations.CitationSyntaxError, match=r"cannot read the citation '\[@a, p\. 3\]': write"):
+        citations.parse("@a, p. 3")
+
+
+def test_format_citation_round_trips_any_quote():
+    quote = 'a "quoted" \\ back-slashed; ] string'
+    [(_, body)] = citations.find_all(citations.format_citation("src", quote))
+    assert citations.parse(body) == [citations.Cited("src", quote)]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("华为CANN框架", [("CANN", "cann")]),
+        ("MoE架构", [("MoE", "moe")]),
+        ("CANNY and xMoE", []),
+        ("Ascend 950PR", [("Ascend", "ascend")]),
+        ("Ascend 950 超节点", [("Ascend 950", "ascend-950"), ("超节点", "supernode")]),
+    ],
+)
+def test_aliases_match_in_chinese_text_longest_first(text, found):
+    matcher = AliasMatcher(
+        {"CANN": "cann", "MoE": "moe", "Ascend": "ascend", "Ascend 950": "ascend-950", "超节点": "supernode"}
+    )
+    assert [(text[start:end], key) for start, end, key in matcher.finditer(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://example.org/a", True),
+        ("../glossary/#moe", True),
+        ("mailto:someone@example.org", True),
+        ("javascript:alert(1)", False),
+        ("JaVa\tScRiPt:alert(1)", False),
+        ("data:text/html,<script>", False),
+        ("vbscript:x", False),
+    ],
+)
+def test_only_http_https_mailto_and_relative_urls_are_safe(url, safe):
+    assert is_safe_url(url) is safe
+
+
+def test_escape_markdown_renders_exactly_the_text():
+    hostile = 'A <script>alert(1)</script> *title* [x](javascript:y) & "q" # `c` | ~'
+    html = markdown.markdown(render.escape_markdown(hostile), extensions=["tables"])
+    assert BeautifulSoup(html, "html.parser").get_text() == hostile
+    assert "<script>" not in html
+
+
+def test_a_source_title_with_script_renders_inert():
+    site = Site(ROOT)
+    source = next(iter(site.dataset.sources.values()))
+    hostile = dataclasses.replace(source, title='<script>alert("x")</script>', publisher='"><img src=x onerror=alert(1)>')
+    dataset = dataclasses.replace(site.dataset, sources={**site.dataset.sources, source.id: hostile})
+    page = next(page for page in render.pages(dataset) if page.src_uri == f"sources/{source.id}.md")
+    html = _convert(site, page.markdown, page.src_uri)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None and soup.find("img") is None
+    assert soup.h1.get_text() == hostile.title
+
+
+def test_term_links_carry_the_definition_and_skip_code_headings_and_links():
+    site = Site(ROOT)
+    text = "# CANN heading\n\n`CANN` in code, [CANN](https://example.org) in a link, then CANN and CANN again.\n"
+    soup = BeautifulSoup(_convert(site, text, "topics/x.md"), "html.parser")
+    [link] = soup.select("a.glossary-term")
+    assert link["href"] == "../glossary.md#cann" and link["title"] == site.terms["cann"].definition
+    assert link.previous_sibling.endswith(" in a link, then ")
+
+
+def test_citation_numbers_follow_reading_order_and_the_sources_list_follows():
+    site = Site(ROOT)
+    text = (
+        "!!! note\n\n    First [@v4-brief].\n\nSecond [@wmw-analysis; @v4-brief].\n\n"
+        "```text\n[@not-processed]\n```\n"
+    )
+    soup = BeautifulSoup(_convert(site, text, "topics/x.md"), "html.parser")
+    assert [a.get_text() for a in soup.select("sup.citation a")] == ["1", "2", "1"]
+    assert [li["id"] for li in soup.select("ol.explainer-sources > li")] == ["ref-v4-brief", "ref-wmw-analysis"]
+    assert "[@not-processed]" in soup.pre.get_text()
+
+
+def _convert(site: Site, text: str, src_uri: str) -> str:
+    page = PageInfo(src_uri=src_uri, display_path=f"docs/{src_uri}", source_text=text)
+    extension = ExplainerExtension(site, current_page=lambda: page, done=site.page_annotated)
+    return markdown.Markdown(extensions=[extension, "admonition", "attr_list", "fenced_code", "tables"]).convert(text)
