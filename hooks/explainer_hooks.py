@@ -11,15 +11,14 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
+from explainer.render import problems_banner
+from explainer.site import Site
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
-
-from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
-from explainer.render import problems_banner
-from explainer.site import Site
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 

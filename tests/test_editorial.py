@@ -6,7 +6,6 @@ import re
 
 import pytest
 from conftest import ROOT, Build
-
 from explainer import citations
 from explainer.dataset import load_dataset
 
@@ -34,7 +33,7 @@ def test_every_source_has_key_points_and_a_quiz_with_hidden_answers(site: Build,
     assert len(source.key_points) >= 3 and 3 <= len(source.quiz) <= 5
     folded = site.html(f"sources/{source_id}/").select("article details.question")
     assert len(folded) == len(source.quiz)
-    for details, item in zip(folded, source.quiz):
+    for details, item in zip(folded, source.quiz, strict=True):
         assert not details.has_attr("open")
         assert details.summary.get_text(strip=True) == item.question
         assert item.answer in details.get_text()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Build
-
 from explainer import citations
 from explainer.dataset import load_dataset
 from explainer.quotes import normalise
@@ -102,7 +101,7 @@ def test_terms_are_linked_once_with_their_definition_and_never_in_code_or_headin
     links = article.select("a.glossary-term")
     targets = [link["href"].rsplit("#", 1)[1] for link in links]
     assert len(targets) == len(set(targets)), "a term is linked more than once on a page"
-    for link, term_id in zip(links, targets):
+    for link, term_id in zip(links, targets, strict=True):
         term = next(term for term in DATA.terms if term.id == term_id)
         assert link["title"] == term.definition
         assert link.get_text() in term.aliases

@@ -9,10 +9,9 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
-
 from explainer import citations, render
 from explainer.annotate import ExplainerExtension, PageInfo, is_safe_url
-from explainer.load import YamlError, load_yaml, line_of
+from explainer.load import YamlError, line_of, load_yaml
 from explainer.matcher import AliasMatcher
 from explainer.site import Site
 

@@ -9,9 +9,10 @@ cross-file checks live in :mod:`explainer.validate`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from . import validate
 from .load import YamlError, YamlMap, load_yaml, read_text
@@ -283,7 +284,7 @@ class _At:
         lines = entry[key].item_lines
         return tuple(
             Citation(cited["source"], cited["quote"], Origin(self.origin.path, line))
-            for cited, line in zip(entry[key], lines)
+            for cited, line in zip(entry[key], lines, strict=True)
         )
 
 

@@ -9,7 +9,7 @@ letter or digit is instead guarded by a look-around on ASCII letters and digits 
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _BEFORE = r"(?<![A-Za-z0-9])"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .problems import Origin
 

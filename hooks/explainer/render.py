@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import jinja2
 

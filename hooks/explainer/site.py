@@ -7,8 +7,8 @@ back-link, a problem) can leak into the next one of the same ``mkdocs serve``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import render, validate
 from .annotate import PageNotes
@@ -54,7 +54,7 @@ class Site:
     def page_annotated(self, notes: PageNotes) -> None:
         """Remember what a page cites, uses and mentions, and the problems found in it."""
         self.problems += notes.problems
-        for kind, keys in zip(_BACKLINK_KINDS, (notes.numbers, notes.terms, notes.entities)):
+        for kind, keys in zip(_BACKLINK_KINDS, (notes.numbers, notes.terms, notes.entities), strict=True):
             for key in keys:
                 self._backlinks[kind][key].add(notes.page.src_uri)
 
