@@ -70,10 +70,10 @@ def test_a_malformed_citation_says_what_is_expected():
         citations.parse("@a, p. 3")
 
 
-def test_format_citation_round_trips_any_quote():
+def test_format_citations_round_trips_any_quote():
     quote = 'a "quoted" \\ back-slashed; ] string'
-    [(_, body)] = citations.find_all(citations.format_citation("src", quote))
-    assert citations.parse(body) == [citations.Cited("src", quote)]
+    [(_, body)] = citations.find_all(citations.format_citations([("src", quote), ("other", None)]))
+    assert citations.parse(body) == [citations.Cited("src", quote), citations.Cited("other", None)]
 
 
 @pytest.mark.parametrize(

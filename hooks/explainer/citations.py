@@ -9,6 +9,7 @@ starts with ``[@`` but does not follow this form is reported, not left as text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
@@ -50,12 +51,16 @@ def parse(body: str) -> list[Cited]:
     return cited
 
 
-def format_citation(source: str, quote: str | None = None) -> str:
-    """The Markdown that cites ``source`` with ``quote``, escaped as the syntax requires."""
+def format_citations(cited: Iterable[tuple[str, str | None]]) -> str:
+    """The Markdown that cites each ``(source, quote)`` in one bracket, escaped as the syntax requires."""
+    return "[" + "; ".join(_format_one(source, quote) for source, quote in cited) + "]"
+
+
+def _format_one(source: str, quote: str | None) -> str:
     if quote is None:
-        return f"[@{source}]"
+        return f"@{source}"
     escaped = quote.replace("\\", "\\\\").replace('"', '\\"')
-    return f'[@{source}, "{escaped}"]'
+    return f'@{source}, "{escaped}"'
 
 
 def find_all(text: str) -> list[tuple[int, str]]:

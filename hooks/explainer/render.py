@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from .citations import format_citation
+from .citations import format_citations
 from .model import Citation, Dataset, Entity, Source, Term
 from .problems import Problem
 
@@ -85,8 +85,9 @@ def _link(url: str) -> Markup:
     return Markup(f"<{url}>")
 
 
-def _cite(citation: Citation) -> Markup:
-    return Markup(format_citation(citation.source, citation.quote))
+def _cite(citations: Iterable[Citation]) -> Markup:
+    """Several citations as one bracket, so they share one reference mark."""
+    return Markup(format_citations((citation.source, citation.quote) for citation in citations))
 
 
 def _environment() -> jinja2.Environment:
