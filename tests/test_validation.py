@@ -144,3 +144,10 @@ def test_a_failed_strict_build_writes_nothing(project):
     build = project.build()
     assert build.returncode != 0
     assert not (project.root / "site").exists()
+
+
+def test_a_broken_schema_is_reported_as_one_line(project):
+    project.replace("data/schema/common.schema.json", '"type": "string"', '"type": "strung"')
+    build = project.build()
+    assert build.returncode != 0 and "Traceback" not in build.output
+    assert "data/schema/common.schema.json:1: not a usable JSON Schema: 'strung' is not valid under any of the given schemas" in build.output

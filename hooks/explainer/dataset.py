@@ -30,7 +30,7 @@ from .model import (
 )
 from .problems import Origin, Problem
 from .quotes import Article
-from .schema import Schemas
+from .schema import SchemaError, Schemas
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Item = TypeVar("Item")
@@ -49,7 +49,10 @@ class Loaded:
 
 def load_dataset(root: Path) -> Loaded:
     """Read and check everything under ``root/data``."""
-    reader = _Reader(root)
+    try:
+        reader = _Reader(root)
+    except SchemaError as error:
+        return Loaded(Dataset({}, (), (), ()), [error.problem], {}, frozenset())
     sources = reader.sources()
     dataset = Dataset(
         sources=sources,
@@ -83,7 +86,7 @@ class _Reader:
     def __post_init__(self) -> None:
         self.data = self.root / "data"
         self.data_prefix = "data"
-        self.schemas = Schemas(self.data / "schema")
+        self.schemas = Schemas(self.data / "schema", f"{self.data_prefix}/schema")
 
     # -- files -------------------------------------------------------------------------
 

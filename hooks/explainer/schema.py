@@ -30,17 +30,24 @@ _JSON_TYPES = {
 class SchemaError(Exception):
     """A schema under ``data/schema/`` is itself broken."""
 
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
 
 class Schemas:
     """The schemas of one ``data/schema/`` folder, keyed by file name."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, display: str) -> None:
         resources = {}
         for path in sorted(folder.glob("*.schema.json")):
             try:
-                resources[path.name] = Resource.from_contents(json.loads(path.read_text("utf-8")))
+                contents = json.loads(path.read_text("utf-8"))
+                jsonschema.Draft202012Validator.check_schema(contents)
             except (ValueError, jsonschema.exceptions.SchemaError) as error:
-                raise SchemaError(f"{path}: not a usable JSON Schema: {error}") from None
+                message = f"not a usable JSON Schema: {getattr(error, 'message', error)}"
+                raise SchemaError(Problem(Origin(f"{display}/{path.name}", 1), message)) from None
+            resources[path.name] = Resource.from_contents(contents)
         self._resources = resources
         self._registry = Registry().with_resources(resources.items())
 
