@@ -69,6 +69,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         file.edit_uri = str(PurePosixPath("..", *[".."] * (len(_build.docs.parts) - 1), page.edit_path))
         files.append(file)
         _build.generated.add(page.src_uri)
+    for src_uri, path in _build.site.texts():
+        files.append(File.generated(config, src_uri, abs_src_path=str(path)))
     return files
 
 

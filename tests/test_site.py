@@ -189,3 +189,11 @@ def _resolve(page: str, href: str) -> str:
         elif step and step != ".":
             parts.append(step)
     return "/".join(parts) + ("/" if parts and not parts[-1].endswith(".html") else "")
+
+
+@pytest.mark.parametrize("source_id", sorted(DATA.sources))
+def test_each_source_page_links_to_the_text_as_received(site: Build, source_id: str):
+    article = _article(site, f"sources/{source_id}/")
+    assert article.find("a", href=f"../{source_id}.txt")
+    published = site.site / "sources" / f"{source_id}.txt"
+    assert published.read_bytes() == (ROOT / "data" / "sources" / f"{source_id}.txt").read_bytes()

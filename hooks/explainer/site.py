@@ -48,6 +48,13 @@ class Site:
     def pages(self) -> list[GeneratedPage]:
         return render.pages(self.dataset)
 
+    def texts(self) -> list[tuple[str, Path]]:
+        """Each article's text, published beside its source page: ``(site path, file)``."""
+        return [
+            (f"sources/{source.id}.txt", self.root / source.text_path)
+            for source in sorted(self.dataset.sources.values(), key=lambda source: source.id)
+        ]
+
     def check_citation(self, citation: Citation) -> list[Problem]:
         return list(validate.check_citation(self._checks, citation))
 
