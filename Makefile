@@ -28,8 +28,8 @@ check: $(VENV)/.site-installed  ## Check data/ alone, without building
 test: $(VENV)/.test-installed node_modules/.installed browser-tools  ## Every test: the strict build, then the browser and validators
 	$(BIN)/python -m pytest
 
-test-fast: $(VENV)/.test-installed  ## The tests without a browser or validator (pytest -m "not browser"), while you write
-	$(BIN)/python -m pytest -m "not browser"
+test-fast: $(VENV)/.test-installed  ## The tests without a browser, a validator or a slow build (pytest -m "not browser and not slow"), while you write
+	$(BIN)/python -m pytest -m "not browser and not slow"
 
 clean:
 	rm -rf site .site-new $(VENV) node_modules test-artifacts
@@ -58,5 +58,5 @@ browser-tools:
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing with apt-get"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
