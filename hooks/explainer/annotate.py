@@ -2,8 +2,9 @@
 
 Like mkdocs-autorefs, work happens on the element tree, never on raw Markdown: an
 inline pattern (which never sees code) turns ``[@id, "quote"]`` into a reference, and a
-tree processor, run after all inline patterns, links the first use of each glossary
-term, refuses unsafe URLs, and appends the page's "Sources" list.
+tree processor, run after all inline patterns and attribute lists, refuses unsafe URLs
+and event-handler attributes, links the first use of each glossary term, and appends
+the page's "Sources" list. Run again over its own output, the tree processor changes nothing.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 
 from . import citations
 from .model import Citation
 from .problems import Origin, Problem
-from .validate import unsafe_url_message
+from .validate import url_problem, url_scheme
 
 if TYPE_CHECKING:
     from .site import Site
@@ -33,14 +33,18 @@ if TYPE_CHECKING:
 # Text inside these is never a place for a glossary link: code, links, headings, titles.
 _NO_LINKS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "summary"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_TITLE_CLASSES = frozenset({"admonition-title", "citation", "citation-error"})
+_TITLE_CLASSES = frozenset({"admonition-title", "citation", "citation-error", "explainer-sources"})
 _SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+# Attributes whose value a browser follows or loads as a URL.
+_URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "background", "data")
 # Attributes that carry a citation from the inline pattern to the tree processor, then go.
 _SOURCE_KEY = "data-explainer-source"
 _QUOTES_KEY = "data-explainer-quotes"
+_WRITTEN_KEY = "data-explainer-written"
 _PRIORITY_CITATIONS = 185  # before backslash escapes (180), after code spans (190)
-_PRIORITY_ANNOTATE = 12  # after inline patterns (20), before attr_list (8), toc (5), relpath (0)
+# After inline patterns (20) and attr_list (8), so that attributes written as { ... } are in place
+# to be checked and their text is never linked; before abbr (7), toc (5) and relpath (0).
+_PRIORITY_ANNOTATE = 7.5
 
 
 @dataclass
@@ -65,13 +69,26 @@ class PageNotes:
     entities: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
+    searched: dict[str, int] = field(default_factory=dict)
+    """How far the page's source has been searched for each text reported, so a repeat is found further on."""
+
     def report(self, message: str, written: str) -> None:
         if self.page.report_problems:
             self.problems.append(Problem(Origin(self.page.display_path, self._line_of(written)), message))
 
     def _line_of(self, written: str) -> int:
-        offset = self.page.source_text.find(written)
-        return self.page.source_text.count("\n", 0, offset) + 1 if offset >= 0 else 1
+        """The line of the next place ``written`` stands in the page (line 1 if it cannot be found).
+
+        Inside a list or an admonition, Markdown removes the indentation of a text that runs
+        over several lines, so any run of white space matches any other.
+        """
+        source = self.page.source_text
+        pattern = re.compile(r"\s+".join(map(re.escape, written.split())))
+        found = pattern.search(source, self.searched.get(pattern.pattern, 0)) or pattern.search(source)
+        if not found:
+            return 1
+        self.searched[pattern.pattern] = found.end()
+        return source.count("\n", 0, found.start()) + 1
 
     def href(self, target_src_uri: str, anchor: str = "") -> str:
         """A link from this page to another Markdown file, for MkDocs to resolve and validate."""
@@ -124,13 +141,13 @@ class CitationPattern(InlineProcessor):
         sup = etree.Element("sup", {"class": "citation"})
         sup.text = "["
         for source_id, quotes in quotes_by_source.items():
-            reference = self._reference(source_id, quotes)
+            reference = self._reference(source_id, quotes, written)
             reference.tail = ", "
             sup.append(reference)
         reference.tail = "]"
         return sup, m.start(0), m.end(0)
 
-    def _reference(self, source_id: str, quotes: list[str | None]) -> etree.Element:
+    def _reference(self, source_id: str, quotes: list[str | None], written: str) -> etree.Element:
         """A link to the page's Sources list; numbered later, in document order, by the tree processor."""
         source = self.site.dataset.sources.get(source_id)
         if source is None:
@@ -140,6 +157,7 @@ class CitationPattern(InlineProcessor):
         link = etree.Element("a", {"href": f"#ref-{source_id}", "title": title + " / ".join(map(_quoted, quoted))})
         link.set(_SOURCE_KEY, source_id)
         link.set(_QUOTES_KEY, "\x00".join(quoted))
+        link.set(_WRITTEN_KEY, written)
         return link
 
 
@@ -151,19 +169,32 @@ class AnnotateTreeprocessor(Treeprocessor):
         self.done = done
 
     def run(self, root: etree.Element) -> None:
+        self._refuse_unsafe_attributes(root)
         self._number_citations(root)
+        self._unnest_links(root)
         self._link_terms(root)
-        self._refuse_unsafe_urls(root)
         if self.notes.numbers:
-            root.extend(self._sources_section())
+            section = self._sources_section()
+            for element in section:  # line breaks as in the rest of the page: prettify (10) has run
+                PrettifyTreeprocessor(self.md)._prettifyETree(element)
+            root.extend(section)
         self.done(self.notes)
 
     def _number_citations(self, root: etree.Element) -> None:
         """Number sources in the order a reader meets them, and gather the quotes per source."""
+        nested = _nested_links(root)
         for link in root.iter("a"):
             source_id = link.attrib.pop(_SOURCE_KEY, None)
             if source_id is None:
                 continue
+            written = link.attrib.pop(_WRITTEN_KEY)
+            if id(link) in nested:
+                # The citation's own text may stand earlier on the page too; the outer link's target is rarer.
+                self.notes.report(
+                    f"the citation of '{source_id}' is inside a link's text, where it cannot link to the "
+                    "Sources list; put it after the link",
+                    nested[id(link)].get("href") or written,
+                )
             number = self.notes.numbers.setdefault(source_id, len(self.notes.numbers) + 1)
             link.text = AtomicString(str(number))
             quotes = self.notes.quotes.setdefault(source_id, [])
@@ -171,9 +202,23 @@ class AnnotateTreeprocessor(Treeprocessor):
                 if quote not in quotes:
                     quotes.append(quote)
 
+    def _unnest_links(self, root: etree.Element) -> None:
+        """A link inside another link (a citation in a link's text) becomes plain text: HTML forbids nesting."""
+        nested = _nested_links(root)
+        for link in root.iter("a"):
+            if id(link) in nested:
+                link.tag = "span"
+                link.attrib.pop("href")
+
     # -- glossary links --------------------------------------------------------------------
 
     def _link_terms(self, root: etree.Element) -> None:
+        # A term linked already (by an earlier run over this tree) counts as linked on the page.
+        for link in root.iter("a"):
+            term_id = link.get("href", "").rpartition("#")[2]
+            is_term = "glossary-term" in (link.get("class") or "").split() and term_id in self.site.terms
+            if is_term and term_id not in self.notes.terms:
+                self.notes.terms.append(term_id)
         for parent, child in list(_text_slots(root)):
             self._link_slot(parent, child)
 
@@ -224,17 +269,22 @@ class AnnotateTreeprocessor(Treeprocessor):
 
     # -- safety -----------------------------------------------------------------------------
 
-    def _refuse_unsafe_urls(self, root: etree.Element) -> None:
-        """A link or image with an unsafe URL becomes plain text (MkDocs expects every <a> to have an href)."""
+    def _refuse_unsafe_attributes(self, root: etree.Element) -> None:
+        """Drop event handlers (onclick=, set through an attribute list), and turn a link or image
+        with an unsafe URL into plain text (MkDocs expects every <a> to have an href)."""
         for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
-            url = element.get(attribute) if attribute else None
-            if url is not None and not is_safe_url(url):
-                self.notes.report(unsafe_url_message(url), url)
-                if element.tag == "img":
-                    element.text = AtomicString(element.get("alt", ""))
-                element.tag = "span"
-                element.attrib.clear()
+            for name in [name for name in element.attrib if name.lower().startswith("on")]:
+                self.notes.report(f"the attribute '{name}' is refused: a page runs no script written in it", name)
+                del element.attrib[name]
+            for url in [element.get(name) for name in _URL_ATTRIBUTES if element.get(name) is not None]:
+                problem = url_problem(url, relative_ok=True)
+                if problem:
+                    self.notes.report(problem, url)
+                    if element.tag == "img":
+                        element.text = element.get("alt", "")
+                    element.tag = "span"
+                    element.attrib.clear()
+                    break
 
     # -- the Sources list -------------------------------------------------------------------
 
@@ -253,7 +303,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         link.text = AtomicString(source.title)
         date = source.published.readable() if source.published else "undated"
         link.tail = AtomicString(f" — {source.publisher}, {date}. ")
-        if source.url:
+        if source.url and not url_problem(source.url, relative_ok=False):  # made after the URLs were checked
             original = etree.SubElement(item, "a", {"href": source.url, "class": "explainer-original"})
             original.text = "Read the original"
         else:
@@ -269,7 +319,12 @@ class AnnotateTreeprocessor(Treeprocessor):
 
 def is_safe_url(url: str) -> bool:
     """Relative links and http(s)/mailto; never javascript:, data: or any other scheme."""
-    return urlsplit(_URL_NOISE.sub("", url)).scheme.lower() in _SAFE_SCHEMES
+    return url_scheme(url) in _SAFE_SCHEMES
+
+
+def _nested_links(root: etree.Element) -> dict[int, etree.Element]:
+    """The link around each link that stands inside another one, by the inner link's id."""
+    return {id(inner): outer for outer in root.iter("a") for inner in outer.iter("a") if inner is not outer}
 
 
 def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:

@@ -30,7 +30,7 @@ from .model import (
 )
 from .problems import Origin, Problem
 from .quotes import Article
-from .schema import SchemaError, Schemas
+from .schema import SchemaError, Schemas, id_hint
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Item = TypeVar("Item")
@@ -67,6 +67,7 @@ def load_dataset(root: Path) -> Loaded:
         term_ids=frozenset(reader.term_ids),
         markdown=reader.markdown,
         glossary=f"{reader.data_prefix}/glossary.yaml",
+        glossary_read="glossary.yaml" not in reader.unread,
     )
     problems = reader.problems + list(validate.check(context))
     return Loaded(dataset, sorted(problems), reader.articles, frozenset(reader.source_ids))
@@ -80,8 +81,10 @@ class _Reader:
     source_ids: set[str] = field(default_factory=set)
     term_ids: set[str] = field(default_factory=set)
     """Every term id written in the glossary, including those of items left out for a problem."""
-    markdown: list[tuple[Origin, str]] = field(default_factory=list)
+    markdown: list[validate.MarkdownField] = field(default_factory=list)
     """Every Markdown field with where it was written, for the citation and HTML checks."""
+    unread: set[str] = field(default_factory=set)
+    """The data files whose items were left out whole, for a problem outside them."""
 
     def __post_init__(self) -> None:
         self.data = self.root / "data"
@@ -115,6 +118,7 @@ class _Reader:
     def items(self, name: str, key: str, build: Callable[[YamlMap, Origin], Item]) -> tuple[Item, ...]:
         loaded = self.document(self.data / name, name.replace(".yaml", ".schema.json"), key)
         if not loaded:
+            self.unread.add(name)
             return ()
         document, broken = loaded
         display = f"{self.data_prefix}/{name}"
@@ -174,11 +178,17 @@ class _Reader:
                 Problem(Origin(display, 1), f"the article's text is missing: add {text.name} beside this file")
             )
             return False
+        display_text = text.relative_to(self.root).as_posix()
         try:
-            self.articles[source_id] = Article(read_text(text, text.relative_to(self.root).as_posix()))
+            article = read_text(text, display_text)
         except YamlError as error:
             self.problems.append(error.problem)
             return False
+        if not article.strip():
+            # One line here, rather than one for every quote the empty text does not contain.
+            self.problems.append(Problem(Origin(display_text, 1), "the article's text is empty: paste it as received"))
+            return False
+        self.articles[source_id] = Article(article)
         return True
 
     # -- items -------------------------------------------------------------------------
@@ -252,7 +262,7 @@ class _Reader:
         )
 
     def _markdown(self, at: _At, key: str) -> str:
-        self.markdown.append((at.field(key), at.entry[key]))
+        self.markdown.append(validate.MarkdownField(at.field(key), at.entry[key], at.entry.written.get(key)))
         return at.entry[key]
 
 
@@ -294,5 +304,5 @@ class _At:
 def _bad_id_message(value: str, what: str) -> str:
     return (
         f"{what} '{value}' is not a valid id: use lower-case ASCII letters and digits "
-        "joined by single hyphens, e.g. attention-compression"
+        "joined by single hyphens, e.g. attention-compression" + id_hint(value)
     )

@@ -5,11 +5,16 @@ two equal keys, and turns ``2026-04-24`` into a ``date``. This loader composes t
 node tree itself, so a mapping is a :class:`YamlMap` and a list a :class:`YamlList`
 that know the line of each of their entries, a repeated key is a problem, and every
 date stays the string the contributor wrote.
+
+It also refuses what data never needs and a hostile file could abuse: anchors and
+aliases (a few lines can expand to gigabytes), tags (which name constructors) and
+nesting deep enough to exhaust the stack.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,31 +23,168 @@ import yaml
 from .problems import Origin, Problem
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAX_DEPTH = 32  # the data nests five levels deep; the parser's recursion gives out near 250
 
 _ESCAPED_QUOTE = re.compile(r'\\\\|\\"')
+# What only PyYAML's own parser is trusted with (see _compose): a complex key ("? "), a directive ("%"),
+# a document marker, a byte-order mark, a comment stuck to a block scalar's header ("|#").
+_PYYAML_ONLY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ ]|$)|^%|^---|^\.\.\.|\ufeff|[|>][-+0-9]*#", re.M)
+_FLOW_BREAKS = frozenset("?:,[]{}#")
+
+# Hints for PyYAML's messages, by how the message starts.
 _HINTS = {
     "found character '\\t' that cannot start any token": "YAML indents with spaces, never tabs",
     "found unexpected end of stream": "a quoted string is not closed",
     "mapping values are not allowed here": (
         "check the indentation, or quote a value that contains ': '"
     ),
+    "expected <block end>": "check the indentation: the fields of one item start in the same column",
+    "but found another document": "a data file holds one YAML document; remove this '---'",
 }
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that data files may not use (see the module's docstring)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """A safe loader that leaves dates as strings: the schema checks their form."""
+    """A safe loader that leaves dates as strings (the schema checks their form) and refuses
+    anchors, aliases, tags and deep nesting where they are written."""
 
     yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        refusal = _refusal(event, self.depth)
+        if refusal:
+            raise _Refused(problem=refusal, problem_mark=event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _refusal(event: yaml.Event, depth: int) -> str | None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        return "anchors and aliases (&name, *name) are not allowed in data files; write the value out"
+    if getattr(event, "tag", None) is not None:
+        return f"the tag '{event.tag}' is not allowed in data files; remove it"
+    if depth > _MAX_DEPTH:
+        return f"lists and mappings are nested more than {_MAX_DEPTH} levels deep here; check the brackets"
+    return None
+
+
+class _EventLoader(_Loader):
+    """:class:`_Loader`, composing the events that libyaml parses instead of PyYAML's own parser's."""
+
+    def __init__(self, text: str) -> None:
+        self._events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+        _same_as_pyyaml(self._events)
+        self._next = 0
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def check_event(self, *choices: type) -> bool:
+        if self._next == len(self._events):
+            return False
+        return not choices or isinstance(self._events[self._next], choices)
+
+    def peek_event(self) -> yaml.Event:
+        return self._events[self._next]
+
+    def get_event(self) -> yaml.Event:
+        self._next += 1
+        return self._events[self._next - 1]
+
+
+def _same_as_pyyaml(events: list[yaml.Event]) -> None:
+    """Raise if PyYAML could read these events differently: it ends a plain scalar inside
+    brackets at any of ``?:,[]{}#``, where libyaml reads on, and places some marks of a
+    mapping in braces or brackets elsewhere (data files never write one)."""
+    flow: list[bool] = []
+    for event in events:
+        in_flow = bool(flow) and flow[-1]
+        if isinstance(event, yaml.MappingStartEvent) and (event.flow_style or in_flow):
+            raise yaml.YAMLError("a mapping in braces or brackets, which PyYAML may read differently")
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            flow.append(event.flow_style or in_flow)
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            flow.pop()
+        elif (
+            in_flow
+            and isinstance(event, yaml.ScalarEvent)
+            and not event.style
+            and _FLOW_BREAKS.intersection(event.value)
+        ):
+            raise yaml.YAMLError("a plain scalar in brackets that PyYAML may read differently")
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text``, read by libyaml when PyYAML has it (ten times faster).
+
+    libyaml accepts some files PyYAML refuses (tabs between tokens, a ``?`` inside brackets)
+    and places some marks differently (complex keys), so the fast path is taken only for a
+    file without tabs, directives, document markers, complex keys, byte-order marks or
+    characters PyYAML's reader refuses, and
+    anything that goes wrong on it (a syntax error, a refusal, a plain scalar in brackets
+    with a character PyYAML would stop at) sends the file through PyYAML alone: every
+    problem is reported in exactly PyYAML's words, at PyYAML's line.
+    """
+    if (
+        getattr(yaml, "__with_libyaml__", False)
+        and "\t" not in text
+        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+        and not _PYYAML_ONLY.search(text)
+    ):
+        try:
+            return _EventLoader(text).get_single_node()
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=_Loader)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A text value as it stands in the file, to find the line of any place inside it."""
+
+    line: int
+    """The line where the value starts (for a block scalar, the line of its ``>`` or ``|``)."""
+    source: str
+
+    def line_at(self, value: str, offset: int) -> int:
+        """The line of ``value[offset]``.
+
+        YAML folds lines and strips indentation, but keeps the non-space characters in
+        order, so counting them maps an offset in the value back to the file.
+        """
+        wanted = len("".join(value[:offset].split()))
+        body = self.source
+        if body.startswith(("'", '"')):
+            body = body[1:]
+        elif body.startswith(("|", ">")):  # the block's content starts on the next line
+            body = body.partition("\n")[2]
+        header = len(self.source) - len(body)
+        seen = 0
+        for position, char in enumerate(body):
+            if not char.isspace():
+                if seen == wanted:
+                    return self.line + self.source.count("\n", 0, header + position)
+                seen += 1
+        return self.line
 
 
 class YamlMap(dict):
-    """A mapping that knows its own line and the line of each key."""
+    """A mapping that knows its own line, the line of each key, and how each text value was written."""
 
     line: int
     key_lines: dict[str, int]
+    written: dict[str, Written]
 
 
 class YamlList(list):
@@ -83,15 +225,21 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     """
     text = read_text(path, display)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose(text)
+    except _Refused as error:
+        raise YamlError(Problem(Origin(display, error.problem_mark.line + 1), error.problem)) from None
     except yaml.MarkedYAMLError as error:
         raise YamlError(_syntax_problem(error, text, display)) from None
-    except yaml.YAMLError as error:  # a reader error has no mark of its own
+    except yaml.reader.ReaderError as error:  # a character YAML forbids (a NUL, say): no mark, a position
+        line = text.count("\n", 0, error.position) + 1
+        message = f"invalid YAML: the character #x{error.character:04x} is not allowed ({error.reason}); remove it"
+        raise YamlError(Problem(Origin(display, line), message)) from None
+    except yaml.YAMLError as error:
         raise YamlError(Problem(Origin(display, 1), f"invalid YAML: {error}")) from None
     if node is None:
         raise YamlError(Problem(Origin(display, 1), "the file is empty"))
     problems: list[Problem] = []
-    return _Builder(display, problems).build(node), problems
+    return _Builder(display, text, problems).build(node), problems
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
@@ -102,20 +250,23 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display: str) -> Pro
     if unclosed:
         return Problem(Origin(display, unclosed), "invalid YAML: a quoted string is not closed on this line")
     what = error.problem or error.context or "invalid YAML"
-    hint = _HINTS.get(what)
+    hint = next((hint for start, hint in _HINTS.items() if what.startswith(start)), None)
     return Problem(Origin(display, line), f"invalid YAML: {what}" + (f" ({hint})" if hint else ""))
 
 
 def _unclosed_quote(text: str, first: int, last: int) -> int | None:
-    """The first line from ``first`` to ``last`` whose value opens a double quote it does not close.
+    """The first line from ``first`` to ``last`` whose value opens a quote it does not close.
 
     YAML lets a quoted string run over several lines, so the parser notices the
     missing quote only lines later; this points back at where it was forgotten.
     """
     lines = text.split("\n")
     for number in range(first, min(last, len(lines)) + 1):
-        value = _ESCAPED_QUOTE.sub("", lines[number - 1].partition(": ")[2].strip())
-        if value.startswith('"') and value.count('"') % 2:
+        line = lines[number - 1].strip()
+        value = line.partition(": ")[2].strip() if ": " in line else line[2:] if line.startswith("- ") else ""
+        value = _ESCAPED_QUOTE.sub("", value)
+        # In a single-quoted string a quote is written twice, so an odd count leaves one open.
+        if value and value[0] in "\"'" and value.count(value[0]) % 2:
             return number
     return None
 
@@ -123,8 +274,9 @@ def _unclosed_quote(text: str, first: int, last: int) -> int | None:
 class _Builder:
     """Turns composed nodes into Python values, recording lines and repeated keys."""
 
-    def __init__(self, display: str, problems: list[Problem]) -> None:
+    def __init__(self, display: str, text: str, problems: list[Problem]) -> None:
         self.display = display
+        self.text = text
         self.problems = problems
         self.scalars = yaml.constructor.SafeConstructor()
 
@@ -139,6 +291,7 @@ class _Builder:
         mapping = YamlMap()
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
+        mapping.written = {}
         for key_node, value_node in node.value:
             key = self.build(key_node)
             line = key_node.start_mark.line + 1
@@ -154,6 +307,9 @@ class _Builder:
                 continue
             mapping[key] = self.build(value_node)
             mapping.key_lines[key] = line
+            if isinstance(value_node, yaml.ScalarNode):
+                start, end = value_node.start_mark, value_node.end_mark
+                mapping.written[key] = Written(start.line + 1, self.text[start.index : end.index])
         return mapping
 
     def _sequence(self, node: yaml.SequenceNode) -> YamlList:

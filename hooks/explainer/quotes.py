@@ -10,6 +10,12 @@ _WHITESPACE = re.compile(r"\s+")
 _SHINGLE = 3
 _SHOWN = 120
 _WORD_SLACK = 12  # how far a passage may move to start and end on whole words
+# An article longer than this is not scanned whole for the closest passage (a 5 MB text
+# would take seconds per quote): only the stretches around where pieces of the quote occur.
+_SCAN_LIMIT = 200_000
+_PIECE = 8  # the length of those pieces
+_MAX_PIECES = 64
+_MAX_HITS = 20  # occurrences of one piece looked at
 
 
 def normalise(text: str) -> str:
@@ -22,6 +28,8 @@ class Article:
 
     def __init__(self, text: str) -> None:
         self.text = normalise(text)
+        self.folded = self.text.casefold()
+        """The text case-folded once, for the checks that ignore case."""
 
     def contains(self, quote: str) -> bool:
         return normalise(quote) in self.text
@@ -35,14 +43,50 @@ class Article:
         wanted = normalise(quote)
         width = max(len(wanted), _SHINGLE)
         shingles = {wanted[i : i + _SHINGLE] for i in range(len(wanted) - _SHINGLE + 1)}
-        hits = [self.text[i : i + _SHINGLE] in shingles for i in range(len(self.text))]
+        best, best_start = -1, 0
+        for low, high in self._stretches(wanted, width):
+            found, start = self._best_window(low, high, shingles, width)
+            if found > best:
+                best, best_start = found, start
+        return self._whole_words(best_start, best_start + min(width, _SHOWN)) + ("…" if width > _SHOWN else "")
+
+    def _best_window(self, low: int, high: int, shingles: set[str], width: int) -> tuple[int, int]:
+        """The most shingles a window of ``width`` holds within ``text[low:high]``, and where it starts."""
+        hits = [self.text[i : i + _SHINGLE] in shingles for i in range(low, high)]
         window = Counter(hits[:width])[True]
         best, best_start = window, 0
         for start in range(1, max(len(hits) - width + 1, 1)):
             window += hits[start + width - 1] - hits[start - 1]
             if window > best:
                 best, best_start = window, start
-        return self._whole_words(best_start, best_start + min(width, _SHOWN)) + ("…" if width > _SHOWN else "")
+        return best, low + best_start
+
+    def _stretches(self, wanted: str, width: int) -> list[tuple[int, int]]:
+        """Where to look for the closest passage: the whole text, or around pieces of the quote."""
+        length = len(self.text)
+        if length <= _SCAN_LIMIT:
+            return [(0, length)]
+        spans = []
+        step = max(1, (len(wanted) - _PIECE) // _MAX_PIECES + 1)
+        for offset in range(0, max(len(wanted) - _PIECE, 0) + 1, step):
+            piece = wanted[offset : offset + _PIECE]
+            position = self.text.find(piece)
+            for _ in range(_MAX_HITS):
+                if position < 0:
+                    break
+                start = position - offset  # where the quote would start if this piece were in place
+                spans.append((max(start - width, 0), min(start + 2 * width, length)))
+                position = self.text.find(piece, position + 1)
+        if not spans:  # no piece of the quote is in the text: any passage is as close as another
+            return [(0, min(length, _SCAN_LIMIT))]
+        spans.sort()
+        merged = [spans[0]]
+        for low, high in spans[1:]:
+            if low <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+            else:
+                merged.append((low, high))
+        return merged
 
     def _whole_words(self, start: int, end: int) -> str:
         """The passage from ``start`` to ``end``, moved to begin and end at word boundaries nearby."""

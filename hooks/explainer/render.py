@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
@@ -26,6 +27,8 @@ _TEMPLATES = Path(__file__).parent / "templates"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what quote() leaves as it is: all a URL needs, no < > " or space
+_ALL_OTHERS = 10  # a source's page lists every other source up to this many, then its neighbours
 BACKLINKS = re.compile(r'<div class="explainer-backlinks" data-kind="([a-z-]+)" data-key="([a-z0-9-]+)"></div>')
 
 LANGUAGES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)"}
@@ -81,8 +84,9 @@ def _id(value: str) -> Markup:
 
 
 def _link(url: str) -> Markup:
-    """An external URL as a Markdown link target; the schema has refused spaces and angle brackets."""
-    return Markup(f"<{url}>")
+    """An external URL as a Markdown link target. The schema has refused spaces and angle brackets;
+    percent-encoding them anyway keeps a URL that slipped past it inside the target."""
+    return Markup(f"<{quote(url, safe=_URL_SAFE)}>")
 
 
 def _cite(citations: Iterable[Citation]) -> Markup:
@@ -133,10 +137,24 @@ def pages(dataset: Dataset) -> list[GeneratedPage]:
         GeneratedPage("who.md", render("who.md.j2", groups=_entity_groups(dataset.entities)), "data/entities.yaml"),
     ]
     generated += [
-        GeneratedPage(f"sources/{source.id}.md", render("source.md.j2", source=source), source.origin.path, False)
-        for source in sources
+        GeneratedPage(
+            f"sources/{source.id}.md",
+            render("source.md.j2", source=source, others=_others(sources, index)),
+            source.origin.path,
+            False,
+        )
+        for index, source in enumerate(sources)
     ]
     return generated
+
+
+def _others(sources: list[Source], index: int) -> list[Source]:
+    """The sources a source's page lists under "Other sources": all of them while they are few,
+    then only its neighbours (by id), so that the pages grow with the sources, not with their square."""
+    if len(sources) <= _ALL_OTHERS + 1:
+        return sources[:index] + sources[index + 1 :]
+    start = min(max(index - _ALL_OTHERS // 2, 0), len(sources) - _ALL_OTHERS - 1)
+    return [source for source in sources[start : start + _ALL_OTHERS + 1] if source is not sources[index]]
 
 
 def _terms_by_source(terms: Iterable[Term]) -> Mapping[str, list[Term]]:

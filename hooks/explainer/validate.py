@@ -11,8 +11,10 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from . import citations
+from .load import Written
 from .model import Citation, Dataset, Term
 from .problems import Origin, Problem
 from .quotes import Article
@@ -21,9 +23,31 @@ REQUIRED_TERMS = ("moe", "cann", "attention-compression", "supernode")
 
 # The start of an HTML tag or comment: data fields are Markdown, never HTML.
 _RAW_HTML = re.compile(r"<[A-Za-z/!?]")
-# The URL of an inline Markdown link or image: [text](url) / ![alt](url).
-_MARKDOWN_URL = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_SAFE_URL = re.compile(r"^(https?://|#|\.{0,2}/|[\w./-]*\.md(#|$))", re.IGNORECASE)
+# An attribute list, { #id .class key=value } or {: ... }, which could set any attribute (onclick=...).
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)")
+# The target of an inline link or image, [text](target "title"), and of a reference, [name]: target.
+# As in Python-Markdown, a target may hold balanced parentheses: javascript:alert(1).
+_INLINE_TARGET = re.compile(r"\]\(\s*(<[^>\n]*>|(?:[^()\n]|\([^()\n]*\))*?)\s*(?:\"[^\"\n]*\"|'[^'\n]*')?\s*\)")
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
+# What browsers ignore inside a URL's scheme ("java\tscript:" is "javascript:").
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+@dataclass(frozen=True)
+class MarkdownField:
+    """A Markdown field of the data, with where and how it was written."""
+
+    origin: Origin
+    """The line of the field's key."""
+    text: str
+    written: Written | None = None
+
+    def origin_at(self, offset: int) -> Origin:
+        """Where ``text[offset]`` stands in the file: a long field's problem points at its own line."""
+        if self.written is None:
+            return self.origin
+        return Origin(self.origin.path, self.written.line_at(self.text, offset))
 
 
 @dataclass(frozen=True)
@@ -32,8 +56,11 @@ class Context:
     articles: dict[str, Article]
     source_ids: frozenset[str]
     term_ids: frozenset[str]
-    markdown: list[tuple[Origin, str]]
+    markdown: list[MarkdownField]
     glossary: str
+    glossary_read: bool = True
+    """False when the glossary could not be read: its own problem says why, and 'the term
+    is missing' four times over would only repeat it."""
 
 
 def check(context: Context) -> Iterator[Problem]:
@@ -42,6 +69,8 @@ def check(context: Context) -> Iterator[Problem]:
 
 
 def check_required_terms(context: Context) -> Iterator[Problem]:
+    if not context.glossary_read:
+        return
     for term_id in REQUIRED_TERMS:
         if term_id not in context.term_ids:
             yield Problem(
@@ -75,7 +104,7 @@ def _term_in_sources(context: Context, term: Term) -> Iterator[Problem]:
     names = {name.casefold() for name in (term.term, term.zh, *term.aliases)}
     for source_id in term.sources:
         article = context.articles.get(source_id)
-        if article and not any(name in article.text.casefold() for name in names):
+        if article and not any(name in article.folded for name in names):
             yield Problem(
                 term.origin,
                 f"term '{term.id}' is listed as used in '{source_id}', but none of its names or aliases "
@@ -117,13 +146,20 @@ def check_quotes(context: Context) -> Iterator[Problem]:
 
 
 def check_markdown_fields(context: Context) -> Iterator[Problem]:
-    for origin, text in context.markdown:
-        if _RAW_HTML.search(text):
-            yield Problem(origin, "raw HTML is not allowed in data; write Markdown (use &lt; for a literal '<')")
-        for url in _MARKDOWN_URL.findall(text):
-            if not _SAFE_URL.match(url):
-                yield Problem(origin, unsafe_url_message(url))
-        for _, body in citations.find_all(text):
+    for field in context.markdown:
+        text = field.text
+        if html := _RAW_HTML.search(text):
+            message = "raw HTML is not allowed in data; write Markdown (use &lt; for a literal '<')"
+            yield Problem(field.origin_at(html.start()), message)
+        if attributes := _ATTRIBUTE_LIST.search(text):
+            message = "attribute lists ('{: ... }') are not allowed in data: they can set any HTML attribute"
+            yield Problem(field.origin_at(attributes.start()), message)
+        for offset, url in _link_targets(text):
+            problem = url_problem(url, relative_ok=False)
+            if problem:
+                yield Problem(field.origin_at(offset), problem)
+        for offset, body in citations.find_all(text):
+            origin = field.origin_at(offset)
             try:
                 cited = citations.parse(body)
             except citations.CitationSyntaxError as error:
@@ -131,6 +167,13 @@ def check_markdown_fields(context: Context) -> Iterator[Problem]:
                 continue
             for item in cited:
                 yield from check_citation(context, Citation(item.source, item.quote, origin))
+
+
+def _link_targets(markdown: str) -> Iterator[tuple[int, str]]:
+    """The offset and target of each link, image and reference definition in ``markdown``."""
+    matches = [*_INLINE_TARGET.finditer(markdown), *_REFERENCE_TARGET.finditer(markdown)]
+    for match in sorted(matches, key=lambda match: match.start()):
+        yield match.start(1), match[1].removeprefix("<").removesuffix(">")
 
 
 def check_event_dates(context: Context) -> Iterator[Problem]:
@@ -170,6 +213,35 @@ def missing_quote_message(citation: Citation, article: Article) -> str:
 
 def unsafe_url_message(url: str) -> str:
     return f"link to '{_shorten(url)}' refused: only http:// and https:// links may leave the site"
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would see in ``url``, lower-cased; "" for a relative URL."""
+    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
+    return scheme[1].lower() if scheme else ""
+
+
+def url_problem(url: str, *, relative_ok: bool) -> str | None:
+    """Why a link target is refused, or None.
+
+    Pages may link to pages of this site (MkDocs checks those links) and to mailto:;
+    data may not, because a data field is shown on generated pages at different depths.
+    """
+    scheme = url_scheme(url)
+    if scheme not in ("http", "https") and not (relative_ok and scheme in ("", "mailto")):
+        if scheme or relative_ok:
+            return unsafe_url_message(url)
+        return (
+            f"relative link '{_shorten(url)}' refused: a data field may be shown on several pages, "
+            "so its links are absolute http:// or https:// addresses"
+        )
+    if any(char.isspace() for char in url.strip()):
+        return f"the link '{_shorten(url)}' contains a space; write it as %20"
+    try:
+        urlsplit(url)
+    except ValueError as error:  # "http://[x": MkDocs would stop on it with a traceback
+        return f"the link '{_shorten(url)}' is not a valid URL ({error})"
+    return None
 
 
 def _unknown_sources(context: Context, source_ids: Iterable[str], origin: Origin) -> Iterator[Problem]:

@@ -1,0 +1,660 @@
+"""Bad data never reaches readers: a corpus of bad inputs, each turned into one precise line.
+
+Every case is a small change to a copy of the real project. For each: the strict build
+fails, prints ``path:line: message`` exactly once and no traceback, and writes nothing
+under ``docs/`` or ``data/``. Data problems stop the build in ``on_config`` (about a second
+each); the problems of Markdown pages are found while pages are converted, so they share
+one build, each still held to its own line. Some inputs look bad and are not (a byte-order
+mark, Windows line ends, a quote across a line break, a see-also cycle, Chinese and emoji
+in names): one strict build of all of them must succeed and render them right. Last,
+``make build`` is shown to leave the previous ``site/`` as it was when a build fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import markdown
+import pytest
+from conftest import ROOT, Build, Project
+from explainer.annotate import ExplainerExtension, PageInfo
+from explainer.quotes import Article
+from explainer.site import Site
+from test_validation import Case
+
+PROTECTED = ("docs", "data")
+"""What no build may write to or delete from."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A change a :class:`Case` cannot express: a whole file, bytes, a new or generated file."""
+
+    path: str
+    apply: Callable[[Project], int | None]
+    """Makes the change; returns the message's line when it depends on the change (else ``line``)."""
+    message: str
+    line: int = 1
+
+
+def _write(path: str, content: str | bytes) -> Callable[[Project], None]:
+    def apply(project: Project) -> None:
+        target = project.path(path)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+    return apply
+
+
+def _copy_source(new_id: str) -> Callable[[Project], None]:
+    """A new source, ``new_id``, made of a copy of v4-brief's description and text."""
+
+    def apply(project: Project) -> None:
+        for suffix in (".yaml", ".txt"):
+            shutil.copy(project.path(f"data/sources/v4-brief{suffix}"), project.path(f"data/sources/{new_id}{suffix}"))
+
+    return apply
+
+
+def _new_entity(entity_id: str) -> Case:
+    """A new entity, first in the list, with ``entity_id`` (its problem is on the line of the id)."""
+    entity = (
+        f"entities:\n  - id: {entity_id}\n    name: Huawei Cloud ☁️ 华为云\n    kind: organisation\n"
+        "    context: A cloud.\n    sources: [v4-brief]\n"
+    )
+    return Case("data/entities.yaml", "entities:\n", entity, "", line_offset=1)
+
+
+def _with_message(case: Case, message: str) -> Case:
+    return Case(case.path, case.old, case.new, message, case.line_offset, case.line)
+
+
+def _five_megabyte_article(project: Project) -> None:
+    """v4-brief's text inside 5 MB of other text, and one of its key points misquoted."""
+    text = project.read("data/sources/v4-brief.txt")
+    filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. "
+    half = filler * (2_500_000 // len(filler))
+    project.write("data/sources/v4-brief.txt", half + text + half)
+    project.replace("data/sources/v4-brief.yaml", "the development team engaged in months", "the development team engaged in weeks")
+
+
+def _ten_thousand_terms(project: Project, broken: int | None = None) -> int | None:
+    """10,000 glossary terms before the real ones; with ``broken``, that one lacks its definition.
+
+    Returns the line of the broken term.
+    """
+    entries = []
+    for number in range(10_000):
+        definition = "" if number == broken else f"    definition: Gadget number {number}.\n"
+        entries.append(
+            f"  - id: gadget-{number}\n    term: Gadget {number}\n    zh: DeepSeek\n    aliases: [Gadget{number}]\n"
+            f"{definition}    body: Gadget {number} is general background.\n    sources: [v4-brief]\n\n"
+        )
+    project.replace("data/glossary.yaml", "terms:\n", "terms:\n" + "".join(entries))
+    if broken is None:
+        return None
+    return project.replace("data/glossary.yaml", f"  - id: gadget-{broken}\n", f"  - id: gadget-{broken}\n")
+
+
+CUDA_BODY = "      CUDA and the libraries around it are a large part"
+"""The first line of the body of the term 'cuda', where the Markdown-field cases write."""
+
+DATA_CASES: dict[str, Case | Edit] = {
+    # -- YAML that cannot be read ------------------------------------------------------------
+    "tab indentation": Case(
+        "data/glossary.yaml", "    zh: 混合专家", "\tzh: 混合专家",
+        "invalid YAML: found character '\\t' that cannot start any token (YAML indents with spaces, never tabs)",
+    ),
+    "unclosed double quote": Case(
+        "data/sources/v4-brief.yaml",
+        'quote: "the development team engaged in months of intensive low-level code refactoring and optimization"',
+        'quote: "the development team engaged in months of intensive low-level code refactoring and optimization',
+        "invalid YAML: a quoted string is not closed on this line",
+    ),
+    "unclosed single quote": Case(
+        "data/sources/v4-brief.yaml", "title: A Strategic Move", "title: 'A Strategic Move",
+        "invalid YAML: a quoted string is not closed on this line",
+    ),
+    "duplicated key": Case(
+        "data/glossary.yaml", "    zh: 混合专家\n", "    zh: 混合专家\n    zh: 混合\n",
+        "'zh' is given twice (first on line 7); keep one", line_offset=1,
+    ),
+    "indented too little": Case(
+        "data/glossary.yaml", "    term: Mixture of Experts (MoE)", "   term: Mixture of Experts (MoE)",
+        "invalid YAML: expected <block end>, but found '<block mapping start>' "
+        "(check the indentation: the fields of one item start in the same column)",
+    ),
+    "indented too much": Case(
+        "data/glossary.yaml", "    term: Mixture of Experts (MoE)", "      term: Mixture of Experts (MoE)",
+        "invalid YAML: mapping values are not allowed here (check the indentation, or quote a value that contains ': ')",
+    ),
+    "two documents in one file": Case(
+        "data/timeline.yaml", "events:\n", "events: []\n---\nevents:\n",
+        "invalid YAML: but found another document (a data file holds one YAML document; remove this '---')",
+        line_offset=1,
+    ),
+    "empty file": Edit("data/entities.yaml", _write("data/entities.yaml", ""), "the file is empty"),
+    "binary file": Edit(
+        "data/entities.yaml", _write("data/entities.yaml", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        "not UTF-8 text (byte 0x89); save the file as UTF-8",
+    ),
+    "NUL character in YAML": Case(
+        "data/entities.yaml", "    name: DeepSeek", "    name: Deep\x00Seek",
+        "invalid YAML: the character #x0000 is not allowed (special characters are not allowed); remove it",
+    ),
+    "binary article text": Edit(
+        "data/sources/v4-brief.txt", _write("data/sources/v4-brief.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        "not UTF-8 text (byte 0x89); save the file as UTF-8",
+    ),
+    "empty article text": Edit(
+        "data/sources/v4-brief.txt", _write("data/sources/v4-brief.txt", "\n  \n"),
+        "the article's text is empty: paste it as received",
+    ),
+    "anchor and alias (a billion laughs)": Case(
+        "data/entities.yaml", "    aliases: [DeepSeek, Deepseek, 深度求索]", "    aliases: &names [DeepSeek, Deepseek]",
+        "anchors and aliases (&name, *name) are not allowed in data files; write the value out",
+    ),
+    "tag naming a constructor": Case(
+        "data/entities.yaml", "    name: DeepSeek", "    name: !!python/object/apply:os.system [echo]",
+        "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in data files; remove it",
+    ),
+    "nesting 1,000 deep": Case(
+        "data/entities.yaml", "    aliases: [DeepSeek, Deepseek, 深度求索]", "    aliases: " + "[" * 1000 + "]" * 1000,
+        "lists and mappings are nested more than 32 levels deep here; check the brackets",
+    ),
+    # -- the schema --------------------------------------------------------------------------
+    "missing required field": Case(
+        "data/glossary.yaml", "    definition: A model design", "    # definition: A model design",
+        "terms[0] is missing the required field 'definition'", line=5,
+    ),
+    "missing required field in a timeline event": Case(
+        "data/timeline.yaml", "    title: US export controls cut", "    # title: US export controls cut",
+        "events[0] is missing the required field 'title'", line=5,
+    ),
+    "source without a title": Case(
+        "data/sources/v4-brief.yaml", "title: A Strategic Move Toward Technological Autonomy\n", "",
+        "the file is missing the required field 'title'", line=2,
+    ),
+    "text where a list belongs": Case(
+        "data/glossary.yaml", "    aliases: [MoE, Mixture of Experts, Mixture-of-Experts, 混合专家]", "    aliases: MoE",
+        "terms[0].aliases must be a list, not text ('MoE')",
+    ),
+    "text where true or false belongs": Case(
+        "data/timeline.yaml", '    date: "2022"\n', '    date: "2022"\n    forecast: yes please\n',
+        "events[0].forecast must be true or false, not text ('yes please')", line_offset=1,
+    ),
+    "number where text belongs": Case(
+        "data/glossary.yaml", "    term: Mixture of Experts (MoE)", "    term: 42",
+        "terms[0].term must be text, not a number (42)",
+    ),
+    "a list where the file's mapping belongs": Edit(
+        "data/entities.yaml", _write("data/entities.yaml", "- DeepSeek\n- Huawei\n"),
+        "the file must be a mapping of fields, not a list (['DeepSeek', 'Huawei'])",
+    ),
+    "unknown field": Case(
+        "data/entities.yaml", "    kind: organisation\n", "    kind: organisation\n    wikipedia: https://example.org\n",
+        "unknown field 'wikipedia' in entities[0]; allowed: aliases, context, id, kind, name, sources, zh",
+        line_offset=1,
+    ),
+    "misspelt top-level field": Case(
+        "data/timeline.yaml", "events:\n", "evnets:\n",
+        "unknown field 'evnets'; did you mean 'events'? allowed: events",
+    ),
+    "value not among the choices": Case(
+        "data/sources/v4-brief.yaml", "kind: news brief", "kind: blog post",
+        "kind: 'blog post' is not one of 'news report', 'news brief', 'analysis', 'AI-generated summary', "
+        "'translation', 'language-learning reader'",
+    ),
+    "HTML in a plain-text field": Case(
+        "data/sources/v4-brief.yaml", "title: A Strategic Move", "title: A <b>Strategic</b> Move",
+        "title: 'A <b>Strategic</b> Move Toward Technological Autonomy' is not plain text on one line: "
+        "no HTML, no Markdown",
+    ),
+    # -- ids ---------------------------------------------------------------------------------
+    "duplicate id in one file": Case(
+        "data/entities.yaml", "  - id: huanfang-quant", "  - id: deepseek", "id 'deepseek' is already used on line 5"
+    ),
+    "one alias for two terms": Case(
+        "data/glossary.yaml", "    aliases: [CUDA]", "    aliases: [CUDA, CANN]",
+        "alias 'CANN' already links to term 'cann'; an alias must name one term", line_offset=-3,
+    ),
+    "id with spaces": _with_message(
+        _new_entity("Huawei Cloud"),
+        "entities[0].id: 'Huawei Cloud' is not lower-case ASCII letters and digits in words joined by single "
+        "hyphens, e.g. attention-compression; did you mean 'huawei-cloud'?",
+    ),
+    "id with capitals": _with_message(
+        _new_entity("Huawei-Cloud"),
+        "entities[0].id: 'Huawei-Cloud' is not lower-case ASCII letters and digits in words joined by single "
+        "hyphens, e.g. attention-compression; did you mean 'huawei-cloud'?",
+    ),
+    "id in Chinese": _with_message(
+        _new_entity("华为云"),
+        "entities[0].id: '华为云' is not lower-case ASCII letters and digits in words joined by single "
+        "hyphens, e.g. attention-compression; ids are ASCII (they become URLs): write Chinese names and emoji "
+        "in the name, zh or aliases",
+    ),
+    "id with an emoji": _with_message(
+        _new_entity("huawei-cloud-☁️"),
+        "entities[0].id: 'huawei-cloud-☁️' is not lower-case ASCII letters and digits in words joined by single "
+        "hyphens, e.g. attention-compression; ids are ASCII (they become URLs): write Chinese names and emoji "
+        "in the name, zh or aliases",
+    ),
+    "source file name in capitals (two files differing only in case)": Edit(
+        "data/sources/V4-Brief.yaml", _copy_source("V4-Brief"),
+        "file name 'V4-Brief' is not a valid id: use lower-case ASCII letters and digits joined by single "
+        "hyphens, e.g. attention-compression; did you mean 'v4-brief'?",
+    ),
+    "see_also names the term itself": Case(
+        "data/glossary.yaml", "    see_also: [activated-parameters, parameters, inference]",
+        "    see_also: [moe, parameters, inference]",
+        "term 'moe' lists itself in see_also; remove it", line_offset=-9,
+    ),
+    # -- citations ---------------------------------------------------------------------------
+    "unknown source in a YAML citation": Case(
+        "data/timeline.yaml", "      - source: mittr-three-reasons", "      - source: mit-three-reasons",
+        "no source has the id 'mit-three-reasons'; did you mean 'mittr-three-reasons'? "
+        "(sources are data/sources/<id>.yaml)",
+    ),
+    "unknown source in a list of sources": Case(
+        "data/entities.yaml", "v4-brief, tmtpost-card, mittr-three-reasons]", "v4-breif, tmtpost-card, mittr-three-reasons]",
+        "no source has the id 'v4-breif'; did you mean 'v4-brief'? (sources are data/sources/<id>.yaml)",
+        line=5,
+    ),
+    "unknown source in a Markdown field, on its own line": Case(
+        "data/glossary.yaml", '[@tmtpost-card, "Development of custom kernels', '[@tmtpost-crad, "Development of custom kernels',
+        "no source has the id 'tmtpost-crad'; did you mean 'tmtpost-card'? (sources are data/sources/<id>.yaml)",
+    ),
+    "quote not in the article": Case(
+        "data/timeline.yaml",
+        "quote: \"Since 2022, US export controls have cut Chinese firms off from Nvidia’s most powerful chips",
+        "quote: \"Since 2021, US export controls have cut Chinese firms off from Nvidia’s most powerful chips",
+        "the quote \"Since 2021, US export controls have cut Chinese firms off from Nvidia’s most po…\" "
+        "is not in the text of 'mittr-three-reasons'; the closest passage is \"Since 2022, US export controls have "
+        "cut Chinese firms off from Nvidia’s most powerful chips, and they later also restricted…\"",
+        line_offset=-1,
+    ),
+    "quote not in the article, in a Markdown field": Case(
+        "data/glossary.yaml",
+        "[@wmw-analysis, \"moving entirely from NVIDIA's CUDA ecosystem to Huawei's CANN framework\"]",
+        "[@wmw-analysis, \"moving entirely from NVIDIA's CUDA platform to Huawei's CANN framework\"]",
+        "the quote \"moving entirely from NVIDIA's CUDA platform to Huawei's CANN framework\" is not in the text "
+        "of 'wmw-analysis'; the closest passage is \"moving entirely from NVIDIA's CUDA ecosystem to Huawei's CANN "
+        "framework,\"",
+    ),
+    "malformed citation in a Markdown field": Case(
+        "data/glossary.yaml", '[@tmtpost-card, "Development of custom kernels to replace CUDA-specific operations"]',
+        "[@tmtpost-card, p. 3]",
+        "cannot read the citation '[@tmtpost-card, p. 3]': write [@source-id] or [@source-id, \"words copied from "
+        "the article\"], separated by ';' when there are several",
+    ),
+    "term listed for a source that never names it": Case(
+        "data/glossary.yaml", "    sources: [v4-brief, tmtpost-card]", "    sources: [v4-brief, ringoo-reader]",
+        "term 'moe' is listed as used in 'ringoo-reader', but none of its names or aliases occurs in that "
+        "article's text; add the form the article uses to aliases, or drop the source",
+        line_offset=-10,
+    ),
+    # -- dates -------------------------------------------------------------------------------
+    "date in the wrong form": Case(
+        "data/timeline.yaml", '    date: "2022"', '    date: "22"',
+        "events[0].date: '22' is not an ISO 8601 date at year, month or day precision: 2026, 2026-04 or 2026-04-24",
+    ),
+    "impossible date (30 February)": Case(
+        "data/sources/v4-brief.yaml", 'accessed: "2026-11-23"', 'accessed: "2026-02-30"',
+        "accessed: '2026-02-30' is not a date on the calendar",
+    ),
+    "impossible month": Case(
+        "data/timeline.yaml", '    date: "2026-04"\n    title: Huawei says', '    date: "2026-13"\n    title: Huawei says',
+        "date: '2026-13' is not a date on the calendar",
+    ),
+    "event cited only to articles published before it": Case(
+        "data/timeline.yaml", '    date: "2026-04"\n    title: Huawei says', '    date: "2026-05"\n    title: Huawei says',
+        "event 'huawei-supernode-supports-v4' (2026-05) is cited only to sources published before it happened; "
+        "cite a later source, or mark it 'forecast: true'",
+        line_offset=-1,
+    ),
+    # -- links -------------------------------------------------------------------------------
+    "javascript: URL": Case(
+        "data/sources/v4-brief.yaml", "url_note: The text as received carries no link to an original.",
+        "url: javascript:alert(1)",
+        "url: 'javascript:alert(1)' is not an absolute http:// or https:// URL without spaces",
+    ),
+    "URL with a space": Case(
+        "data/sources/v4-brief.yaml", "url_note: The text as received carries no link to an original.",
+        "url: https://example.org/a brief",
+        "url: 'https://example.org/a brief' is not an absolute http:// or https:// URL without spaces",
+    ),
+    "javascript: link in a Markdown field": Case(
+        "data/glossary.yaml", CUDA_BODY, "      [CUDA](javascript:alert(1)) and the libraries around it are a large part",
+        "link to 'javascript:alert(1)' refused: only http:// and https:// links may leave the site",
+    ),
+    "data: image in a Markdown field": Case(
+        "data/glossary.yaml", CUDA_BODY, "      ![CUDA](data:image/svg+xml;base64,PHN2Zz4=) and the libraries around it are a large part",
+        "link to 'data:image/svg+xml;base64,PHN2Zz4=' refused: only http:// and https:// links may leave the site",
+    ),
+    "relative link in a Markdown field": Case(
+        "data/glossary.yaml", CUDA_BODY, "      [CUDA](../topics/off-cuda.md) and the libraries around it are a large part",
+        "relative link '../topics/off-cuda.md' refused: a data field may be shown on several pages, so its links "
+        "are absolute http:// or https:// addresses",
+    ),
+    "link with a space in a Markdown field": Case(
+        "data/glossary.yaml", CUDA_BODY, "      [CUDA](https://example.org/cuda docs) and the libraries around it are a large part",
+        "the link 'https://example.org/cuda docs' contains a space; write it as %20",
+    ),
+    "attribute list in a Markdown field": Case(
+        "data/glossary.yaml", CUDA_BODY, '      CUDA{ onclick="alert(1)" } and the libraries around it are a large part',
+        "attribute lists ('{: ... }') are not allowed in data: they can set any HTML attribute",
+    ),
+    "raw HTML in a Markdown field": Case(
+        "data/glossary.yaml", CUDA_BODY, "      <img src=x onerror=alert(1)> and the libraries around it are a large part",
+        "raw HTML is not allowed in data; write Markdown (use &lt; for a literal '<')",
+    ),
+}
+
+SCALE_CASES: dict[str, Edit] = {
+    "5 MB article text, one quote wrong": Edit(
+        "data/sources/v4-brief.yaml", _five_megabyte_article,
+        "the quote \"the development team engaged in weeks of intensive low-level code refactoring a…\" is not in "
+        "the text of 'v4-brief'; the closest passage is \"the development team engaged in months of intensive "
+        "low-level code refactoring and optimization.\"",
+        line=32,
+    ),
+    "10,000 terms, one without its definition": Edit(
+        "data/glossary.yaml", lambda project: _ten_thousand_terms(project, broken=9_876),
+        "terms[9876] is missing the required field 'definition'",
+    ),
+}
+
+
+def checksums(root: Path) -> dict[str, str]:
+    """The SHA-256 of every file under ``docs/`` and ``data/`` of ``root``."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for part in PROTECTED
+        for path in sorted((root / part).rglob("*"))
+        if path.is_file()
+    }
+
+
+def _apply(project: Project, case: Case | Edit) -> int:
+    """Make the case's change; the line its message must carry."""
+    if isinstance(case, Edit):
+        return case.apply(project) or case.line
+    line = project.replace(case.path, case.old, case.new) + case.line_offset
+    return case.line or line
+
+
+def _build_and_expect(project: Project, case: Case | Edit, line: int) -> Build:
+    before = checksums(project.root)
+    build = project.build()
+    assert build.returncode != 0
+    assert "Traceback" not in build.output, build.output
+    assert f"{case.path}:{line}: {case.message}\n" in build.output, build.output
+    assert "1 problem(s) in the data, listed above; nothing was built" in build.output, build.output
+    assert not (project.root / "site").exists()
+    assert checksums(project.root) == before
+    return build
+
+
+@pytest.mark.parametrize("case", DATA_CASES.values(), ids=DATA_CASES.keys())
+def test_bad_data_is_one_precise_line_and_nothing_built(project: Project, case: Case | Edit):
+    line = _apply(project, case)
+    _build_and_expect(project, case, line)
+    # What `mkdocs serve` makes of the same files: the problem listed, the pages still made.
+    site = Site(project.root)
+    assert f"{case.path}:{line}: {case.message}" in map(str, site.problems)
+    assert {page.src_uri for page in site.pages()} >= {"glossary.md", "timeline.md", "who.md", "sources/index.md"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", SCALE_CASES.values(), ids=SCALE_CASES.keys())
+def test_bad_data_at_scale_is_one_precise_line_in_bounded_time(project: Project, case: Case | Edit):
+    line = _apply(project, case)
+    started = time.monotonic()
+    _build_and_expect(project, case, line)
+    # Seconds on an idle machine (2 and 15); the bound only catches work that grows out of proportion.
+    assert time.monotonic() - started < 120
+
+
+def test_the_closest_passage_in_a_5_mb_article_takes_well_under_a_second():
+    text = (ROOT / "data/sources/v4-brief.txt").read_text("utf-8")
+    filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. "
+    article = Article(filler * 27_000 + text + filler * 27_000)
+    started = time.monotonic()
+    closest = article.closest("the development team engaged in weeks of intensive low-level code refactoring")
+    assert time.monotonic() - started < 1.0
+    assert closest.startswith("the development team engaged in months of intensive low-level code refactoring")
+
+
+# -- Markdown pages: problems found while converting, one build for all ---------------------------
+
+PAGE = "docs/topics/off-cuda.md"
+PAGE_PROBLEMS: list[tuple[str, str] | tuple[str, str, int]] = [
+    ("Bad one [@nope-source].", "no source has the id 'nope-source' (sources are data/sources/<id>.yaml)"),
+    (
+        'Bad two [@v4-brief, "complete reliance on an imported chipset platform"].',
+        "the quote \"complete reliance on an imported chipset platform\" is not in the text of 'v4-brief'; "
+        "the closest passage is \"complete reliance on a domestically developed chipset\"",
+    ),
+    (
+        "Bad three [@v4-brief, p. 3].",
+        "cannot read the citation '[@v4-brief, p. 3]': write [@source-id] or [@source-id, \"words copied from "
+        "the article\"], separated by ';' when there are several",
+    ),
+    ("[Bad four](javascript:alert(1)) [@v4-brief].", "link to 'javascript:alert(1)' refused: only http:// and https:// links may leave the site"),
+    (
+        "![Bad five](data:image/svg+xml;base64,PHN2Zz4=) [@v4-brief].",
+        "link to 'data:image/svg+xml;base64,PHN2Zz4=' refused: only http:// and https:// links may leave the site",
+    ),
+    ("[Bad six](https://example.org/a b) [@v4-brief].", "the link 'https://example.org/a b' contains a space; write it as %20"),
+    (
+        "[Bad seven, see [@v4-brief]](https://example.org/seven).",
+        "the citation of 'v4-brief' is inside a link's text, where it cannot link to the Sources list; put it after the link",
+    ),
+    (
+        'Bad eight [@v4-brief].\n{: onclick="alert(1)" }',
+        "the attribute 'onclick' is refused: a page runs no script written in it",
+        1,
+    ),
+    (
+        '[Bad nine](https://example.org/nine){ href="javascript:alert(9)" } [@v4-brief].',
+        "link to 'javascript:alert(9)' refused: only http:// and https:// links may leave the site",
+    ),
+    ("Bad ten, the same as bad one [@nope-source].", "no source has the id 'nope-source' (sources are data/sources/<id>.yaml)"),
+    (
+        '!!! note "Bad eleven"\n\n    A citation across lines [@v4-brief,\n    "a quote nowhere"].',
+        "the quote \"a quote nowhere\" is not in the text of 'v4-brief'; the closest passage is \"reports indicate\"",
+        2,
+    ),
+    ("[Bad twelve](http://[broken) [@v4-brief].", "the link 'http://[broken' is not a valid URL (Invalid IPv6 URL)"),
+]
+"""Paragraphs added to a topic page, each with the one problem it must report, on its first line or
+as many lines further as the third item says."""
+
+
+def test_markdown_page_problems_are_each_one_precise_line(project: Project):
+    anchor = "## What CUDA and CANN are"
+    start = project.replace(PAGE, anchor, "\n\n".join(text for text, *_ in PAGE_PROBLEMS) + "\n\n" + anchor)
+    project.write("docs/sources/v4-brief.md", "# A page where the source's page goes\n")
+    before = checksums(project.root)
+    build = project.build()
+    assert build.returncode != 0
+    assert "Traceback" not in build.output, build.output
+    line = start
+    expected = ["docs/sources/v4-brief.md:1: this page is made from data/sources/v4-brief.yaml; rename the file"]
+    for text, message, *offset in PAGE_PROBLEMS:
+        expected.append(f"{PAGE}:{line + sum(offset)}: {message}")
+        line += text.count("\n") + 2
+    reported = [line.removeprefix("ERROR   -  ") for line in build.output.splitlines() if line.startswith("ERROR")]
+    reported = [line for line in reported if not line.startswith("Aborted")]
+    assert sorted(reported) == sorted(expected)
+    assert checksums(project.root) == before
+
+
+# -- inputs that look bad and are not ---------------------------------------------------------
+
+EDGE_PAGE = """\
+# Edge cases
+
+Gadgets in a table come first:
+
+| Where | What |
+|---|---|
+| a table cell | CANN [@wmw-analysis] |
+
+```text
+MoE in a fenced code block
+```
+
+## MoE in a heading
+
+[MoE in a link](https://example.org/moe), ![MoE in an image's alt text](https://example.org/moe.png) and `MoE in code`.
+
+!!! note "MoE in an admonition title"
+
+    Ascend 950 chips and Ascend chips, longest alias first [@mittr-three-reasons].
+
+Then MoE in prose, linked at last; 云端☁️ and 🚀火箭 link to the term with Chinese and emoji aliases.
+
+A quote across a line break [@v4-brief, "complete reliance on a
+domestically developed chipset platform"], and one that breaks a line in the article [@v4-brief, "the development team engaged in months"].
+"""
+EDGE_TERM = """\
+  - id: cloud-rocket
+    term: Cloud ☁️ and rocket 🚀
+    zh: 华为
+    aliases: [云端☁️, 🚀火箭]
+    definition: A term whose aliases are Chinese and emoji.
+    body: General background, with an emoji 🚀 and Chinese 云端 in its body.
+    sources: [mittr-three-reasons]
+
+"""
+
+
+def _windows_file(project: Project, relative: str) -> None:
+    """The file with a byte-order mark and Windows line ends, as some editors save it."""
+    path = project.path(relative)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+
+
+def test_inputs_that_look_bad_build_and_render_right(project: Project):
+    project.write("docs/topics/edge.md", EDGE_PAGE)
+    project.replace("mkdocs.yml", "  - Glossary: glossary.md", "  - topics/edge.md\n  - Glossary: glossary.md")
+    project.replace("data/glossary.yaml", "  - id: moe\n", EDGE_TERM + "  - id: moe\n")
+    # A forecast may be cited to articles published before it.
+    project.replace(
+        "data/timeline.yaml", '    date: "2026-04"\n    title: Huawei says', '    date: "2026-05"\n    forecast: true\n    title: Huawei says'
+    )
+    # The article breaks a line inside a passage a key point quotes.
+    project.replace("data/sources/v4-brief.txt", "engaged in months", "engaged\nin months")
+    for relative in ("data/glossary.yaml", "data/sources/v4-brief.yaml", "data/sources/v4-brief.txt", "docs/topics/edge.md"):
+        _windows_file(project, relative)
+    before = checksums(project.root)
+    build = project.build()
+    assert build.returncode == 0, build.output
+    assert checksums(project.root) == before
+
+    article = build.html("topics/edge/").select_one("article")
+    linked = {link.get_text(): link["href"] for link in article.select("a.glossary-term")}
+    # The longest alias wins, each term is linked once, and the emoji alias is the same term as 云端☁️.
+    assert linked == {
+        "CANN": "../../glossary/#cann",
+        "Ascend 950": "../../glossary/#ascend-950",
+        "Ascend": "../../glossary/#ascend",
+        "MoE": "../../glossary/#moe",
+        "云端☁️": "../../glossary/#cloud-rocket",
+    }, linked
+    assert article.find("table").find("a", class_="glossary-term").get_text() == "CANN"
+    moe = article.find("a", class_="glossary-term", string="MoE")
+    assert moe.find_parent("p").get_text().startswith("Then MoE in prose")
+    for element in article.select("pre, code, h2, .admonition-title"):
+        assert element.find("a", class_="glossary-term") is None, element
+    assert article.find("img")["alt"] == "MoE in an image's alt text"
+    assert len(article.select("sup.citation")) == 4
+    assert not article.select(".citation-error")
+
+    glossary = build.html("glossary/")
+    assert glossary.find(id="cloud-rocket").get_text().startswith("Cloud ☁️ and rocket 🚀")
+    cann, cuda = glossary.find(id="cann"), glossary.find(id="cuda")
+    # See-also cycles are allowed: CANN and CUDA name each other.
+    assert cann.find_next("a", href="#cuda") and cuda.find_next("a", href="#cann")
+    forecast = build.html("timeline/").find(id="huawei-supernode-supports-v4")
+    assert "Forecast" in forecast.find_next(class_="admonition").get_text()
+    published = build.site / "sources" / "v4-brief.txt"
+    assert published.read_bytes() == project.path("data/sources/v4-brief.txt").read_bytes()
+
+
+# -- a failed `make build` leaves site/ as it was ----------------------------------------------
+
+
+def _make_build(project: Project) -> subprocess.CompletedProcess:
+    """The Makefile's own `build` target, run on the copy with this checkout's virtual environment.
+
+    ``-o`` tells make the venv is up to date, so the test never installs anything.
+    """
+    venv = Path(sys.executable).parent.parent
+    command = ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "-C", str(project.root)]
+    command += ["-o", f"{venv}/.site-installed", f"VENV={venv}", "build"]
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    return subprocess.run(command, capture_output=True, text=True, env=environment)
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_a_failed_make_build_leaves_the_previous_site_as_it_was(project: Project):
+    protected = checksums(project.root)
+    good = _make_build(project)
+    assert good.returncode == 0, good.stdout + good.stderr
+    site = _tree(project.root / "site")
+    assert "index.html" in site and "glossary/index.html" in site
+    assert checksums(project.root) == protected
+
+    # A data problem: the build stops before writing anything.
+    original = project.read("data/glossary.yaml")
+    project.replace("data/glossary.yaml", "  - id: cann", "  - id: moe")
+    protected = checksums(project.root)
+    failed = _make_build(project)
+    assert failed.returncode != 0 and "data/glossary.yaml:" in failed.stdout + failed.stderr
+    assert _tree(project.root / "site") == site
+    assert checksums(project.root) == protected
+    project.write("data/glossary.yaml", original)
+
+    # A page problem: MkDocs writes pages before the strict build fails, into .site-new only.
+    project.replace(PAGE, "## What CUDA and CANN are", "Wrongly cited [@nope-source].\n\n## What CUDA and CANN are")
+    protected = checksums(project.root)
+    failed = _make_build(project)
+    assert failed.returncode != 0 and f"{PAGE}:" in failed.stdout + failed.stderr
+    assert _tree(project.root / "site") == site
+    assert checksums(project.root) == protected
+
+
+@pytest.mark.slow
+def test_a_site_with_ten_thousand_terms_links_them_all(tmp_path: Path):
+    """Linking at scale: the alias matcher is one trie-shaped regex, so a page costs the same with 10,000 terms."""
+    project = Project(tmp_path / "project")
+    _ten_thousand_terms(project)
+    started = time.monotonic()
+    site = Site(project.root)
+    assert site.problems == [] and len(site.terms) > 10_000
+    text = "Gadget1 and Gadget10, Gadget9999 and Ascend 950, then Gadget1 again. `Gadget2` in code.\n" * 50
+    page = PageInfo(src_uri="topics/x.md", display_path="docs/topics/x.md", source_text=text)
+    extension = ExplainerExtension(site, current_page=lambda: page, done=site.page_annotated)
+    html = markdown.Markdown(extensions=[extension]).convert(text)
+    assert time.monotonic() - started < 120
+    for term_id in ("gadget-1", "gadget-10", "gadget-9999", "ascend-950"):
+        assert html.count(f'href="../glossary.md#{term_id}"') == 1, term_id
+    assert "gadget-2" not in html

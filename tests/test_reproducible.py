@@ -1,0 +1,53 @@
+"""Reproducible builds: two builds of the same sources, in two folders, are byte for byte the same.
+
+Nothing is excluded from the comparison. MkDocs stamps the sitemap (``<lastmod>``, and the
+modification time in the header of ``sitemap.xml.gz``) with the build date, which it takes
+from ``SOURCE_DATE_EPOCH`` when that is set: the Makefile sets it to the time of the last
+commit, and the tests to a fixed one, so nothing carries the time of the build. The second
+build runs from a copy of the project in another folder, so no absolute path leaks in either.
+The real project's ``docs/`` and ``data/`` are checksummed around the builds: a build writes
+nothing there.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+from pathlib import Path
+
+from conftest import ROOT, Project, run_build
+from test_bad_data import checksums
+
+EPOCH = 1767225600  # as conftest.run_build sets SOURCE_DATE_EPOCH
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def test_two_builds_of_the_same_sources_are_byte_identical_and_touch_no_source(tmp_path: Path):
+    protected = checksums(ROOT)
+    copy = Project(tmp_path / "elsewhere")
+    first = run_build(ROOT, tmp_path / "first")
+    second = run_build(copy.root, tmp_path / "second")
+    assert first.returncode == 0, first.output
+    assert second.returncode == 0, second.output
+    assert checksums(ROOT) == protected, "a build wrote to or deleted from docs/ or data/"
+    assert checksums(copy.root) == protected
+
+    one, other = _files(first.site), _files(second.site)
+    assert sorted(one) == sorted(other)
+    different = [name for name in one if one[name] != other[name]]
+    assert different == []
+    assert "search/search_index.json" in one and "sitemap.xml" in one and "sitemap.xml.gz" in one
+
+    # The dates in the sitemap are SOURCE_DATE_EPOCH's, never the day of the build.
+    day = datetime.datetime.fromtimestamp(EPOCH, datetime.UTC).date().isoformat()
+    assert f"<lastmod>{day}</lastmod>" in one["sitemap.xml"].decode("utf-8")
+    assert gzip.decompress(one["sitemap.xml.gz"]) == one["sitemap.xml"]
+    assert int.from_bytes(one["sitemap.xml.gz"][4:8], "little") == EPOCH  # the gzip header's MTIME
+
+
+def test_the_makefile_derives_source_date_epoch_from_the_last_commit():
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    assert "export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct" in makefile
