@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,21 +414,16 @@ def test_bad_data_is_one_precise_line_and_nothing_built(project: Project, case: 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", SCALE_CASES.values(), ids=SCALE_CASES.keys())
-def test_bad_data_at_scale_is_one_precise_line_in_bounded_time(project: Project, case: Case | Edit):
+def test_bad_data_at_scale_is_one_precise_line(project: Project, case: Case | Edit):
     line = _apply(project, case)
-    started = time.monotonic()
     _build_and_expect(project, case, line)
-    # Seconds on an idle machine (2 and 15); the bound only catches work that grows out of proportion.
-    assert time.monotonic() - started < 120
 
 
-def test_the_closest_passage_in_a_5_mb_article_takes_well_under_a_second():
+def test_the_closest_passage_is_found_in_a_5_mb_article():
     text = (ROOT / "data/sources/v4-brief.txt").read_text("utf-8")
     filler = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. "
     article = Article(filler * 27_000 + text + filler * 27_000)
-    started = time.monotonic()
     closest = article.closest("the development team engaged in weeks of intensive low-level code refactoring")
-    assert time.monotonic() - started < 1.0
     assert closest.startswith("the development team engaged in months of intensive low-level code refactoring")
 
 
@@ -647,14 +641,12 @@ def test_a_site_with_ten_thousand_terms_links_them_all(tmp_path: Path):
     """Linking at scale: the alias matcher is one trie-shaped regex, so a page costs the same with 10,000 terms."""
     project = Project(tmp_path / "project")
     _ten_thousand_terms(project)
-    started = time.monotonic()
     site = Site(project.root)
     assert site.problems == [] and len(site.terms) > 10_000
     text = "Gadget1 and Gadget10, Gadget9999 and Ascend 950, then Gadget1 again. `Gadget2` in code.\n" * 50
     page = PageInfo(src_uri="topics/x.md", display_path="docs/topics/x.md", source_text=text)
     extension = ExplainerExtension(site, current_page=lambda: page, done=site.page_annotated)
     html = markdown.Markdown(extensions=[extension]).convert(text)
-    assert time.monotonic() - started < 120
     for term_id in ("gadget-1", "gadget-10", "gadget-9999", "ascend-950"):
         assert html.count(f'href="../glossary.md#{term_id}"') == 1, term_id
     assert "gadget-2" not in html

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import os
+import subprocess
 from pathlib import Path
 
 from conftest import ROOT, Project, run_build
@@ -48,6 +50,14 @@ def test_two_builds_of_the_same_sources_are_byte_identical_and_touch_no_source(t
     assert int.from_bytes(one["sitemap.xml.gz"][4:8], "little") == EPOCH  # the gzip header's MTIME
 
 
-def test_the_makefile_derives_source_date_epoch_from_the_last_commit():
-    makefile = (ROOT / "Makefile").read_text("utf-8")
-    assert "export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct" in makefile
+def test_the_makefile_stamps_builds_with_the_time_of_the_last_commit():
+    """What `make build` and `make serve` export, asked of make itself, against git's answer."""
+    environment = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+    printed = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-C", str(ROOT), "--eval", "print-epoch: ; @echo $$SOURCE_DATE_EPOCH", "print-epoch"],
+        capture_output=True, text=True, env=environment, check=True,
+    ).stdout.strip()
+    committed = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert printed == committed and printed.isdigit()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, Project, run_build
+from conftest import Project, run_build
 from test_bad_data import DATA_CASES, PAGE, checksums
 from test_validation import Case
 
@@ -190,8 +190,3 @@ def _fresh_build(project: Project, folder: Path) -> dict[str, bytes]:
     return {path: (build.site / (path + "index.html" if path.endswith("/") or not path else path)).read_bytes()
             for path in COMPARED}
 
-
-def test_the_served_pages_are_compared_without_the_live_reload_script_only():
-    html = b"<html><body><p>x</p><script>\nvar livereload = function(epoch, requestId) {\n}\nlivereload(1, 2);\n</script></body></html>"
-    assert LIVERELOAD.sub(b"", html) == b"<html><body><p>x</p></body></html>"
-    assert ROOT.joinpath("Makefile").read_text("utf-8").count("--dev-addr 127.0.0.1:") == 1
