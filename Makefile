@@ -12,7 +12,7 @@ export CHROMIUM ?= /usr/bin/chromium
 # apt-get needs root: sudo for everyone else (CI runners included).
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: serve build check test test-fast browser-tools clean
+.PHONY: serve build check test test-fast bench browser-tools clean
 
 serve: $(VENV)/.site-installed  ## Preview on http://127.0.0.1:8000, reloading on every save
 	$(BIN)/mkdocs serve --livereload --dev-addr 127.0.0.1:8000
@@ -30,6 +30,11 @@ test: $(VENV)/.test-installed node_modules/.installed browser-tools  ## Every te
 
 test-fast: $(VENV)/.test-installed  ## The tests without a browser, a validator or a slow build (pytest -m "not browser and not slow"), while you write
 	$(BIN)/python -m pytest -m "not browser and not slow"
+
+# Not part of `make test`: it takes about twenty minutes. BENCH_ARGS="--sizes 1 10 --runs 3" for a quick run.
+BENCH_ARGS ?=
+bench: $(VENV)/.site-installed  ## Time the hooks at 1×, 10× and 100× the data; writes bench/results.json and .md
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .site-new $(VENV) node_modules test-artifacts

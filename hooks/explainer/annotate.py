@@ -65,7 +65,9 @@ class PageNotes:
     page: PageInfo
     numbers: dict[str, int] = field(default_factory=dict)
     quotes: dict[str, list[str]] = field(default_factory=dict)
-    terms: list[str] = field(default_factory=list)
+    terms: dict[str, None] = field(default_factory=dict)
+    """The glossary terms linked, in order: a dict, so that looking one up does not read them all
+    (the glossary's own page links thousands)."""
     entities: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
@@ -218,7 +220,7 @@ class AnnotateTreeprocessor(Treeprocessor):
             term_id = link.get("href", "").rpartition("#")[2]
             is_term = "glossary-term" in (link.get("class") or "").split() and term_id in self.site.terms
             if is_term and term_id not in self.notes.terms:
-                self.notes.terms.append(term_id)
+                self.notes.terms[term_id] = None
         for parent, child in list(_text_slots(root)):
             self._link_slot(parent, child)
 
@@ -244,7 +246,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         for start, end, term_id in self.site.term_matcher.finditer(text):
             if term_id in self.notes.terms:
                 continue
-            self.notes.terms.append(term_id)
+            self.notes.terms[term_id] = None
             if links:
                 links[-1].tail = text[last:start]
             else:

@@ -8,6 +8,7 @@ is inserted as a value, never rendered as a template.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -186,7 +187,10 @@ def fill_backlinks(content: str, targets: Callable[[str, str], list[BacklinkTarg
     return BACKLINKS.sub(lambda match: template.render(kind=match[1], pages=targets(match[1], match[2])), content)
 
 
+@functools.cache
 def _html_environment() -> jinja2.Environment:
+    """Made once: Jinja compiles a template once per environment, and on_env fills every generated page
+    (it reloads a template whose file changed, as in ``mkdocs serve``)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES),
         undefined=jinja2.StrictUndefined,

@@ -159,14 +159,15 @@ def check_markdown_fields(context: Context) -> Iterator[Problem]:
             if problem:
                 yield Problem(field.origin_at(offset), problem)
         for offset, body in citations.find_all(text):
-            origin = field.origin_at(offset)
             try:
                 cited = citations.parse(body)
             except citations.CitationSyntaxError as error:
-                yield Problem(origin, str(error))
+                yield Problem(field.origin_at(offset), str(error))
                 continue
             for item in cited:
-                yield from check_citation(context, Citation(item.source, item.quote, origin))
+                # The line of the citation costs a reading of the field: worked out for a problem only.
+                for problem in check_citation(context, Citation(item.source, item.quote, field.origin)):
+                    yield Problem(field.origin_at(offset), problem.message)
 
 
 def _link_targets(markdown: str) -> Iterator[tuple[int, str]]:
