@@ -172,30 +172,31 @@ class AnnotateTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         self._refuse_unsafe_attributes(root)
-        self._number_citations(root)
-        self._unnest_links(root)
+        nested = _nested_links(root)
+        self._number_citations(root, nested)
+        _unnest_links(nested)
         self._link_terms(root)
         if self.notes.numbers:
             section = self._sources_section()
-            for element in section:  # line breaks as in the rest of the page: prettify (10) has run
-                PrettifyTreeprocessor(self.md)._prettifyETree(element)
+            prettify = PrettifyTreeprocessor(self.md)  # line breaks as in the rest of the page: prettify (10) has run
+            for element in section:
+                prettify._prettifyETree(element)
             root.extend(section)
         self.done(self.notes)
 
-    def _number_citations(self, root: etree.Element) -> None:
+    def _number_citations(self, root: etree.Element, nested: dict[etree.Element, etree.Element]) -> None:
         """Number sources in the order a reader meets them, and gather the quotes per source."""
-        nested = _nested_links(root)
         for link in root.iter("a"):
             source_id = link.attrib.pop(_SOURCE_KEY, None)
             if source_id is None:
                 continue
             written = link.attrib.pop(_WRITTEN_KEY)
-            if id(link) in nested:
+            if link in nested:
                 # The citation's own text may stand earlier on the page too; the outer link's target is rarer.
                 self.notes.report(
                     f"the citation of '{source_id}' is inside a link's text, where it cannot link to the "
                     "Sources list; put it after the link",
-                    nested[id(link)].get("href") or written,
+                    nested[link].get("href") or written,
                 )
             number = self.notes.numbers.setdefault(source_id, len(self.notes.numbers) + 1)
             link.text = AtomicString(str(number))
@@ -203,14 +204,6 @@ class AnnotateTreeprocessor(Treeprocessor):
             for quote in filter(None, link.attrib.pop(_QUOTES_KEY).split("\x00")):
                 if quote not in quotes:
                     quotes.append(quote)
-
-    def _unnest_links(self, root: etree.Element) -> None:
-        """A link inside another link (a citation in a link's text) becomes plain text: HTML forbids nesting."""
-        nested = _nested_links(root)
-        for link in root.iter("a"):
-            if id(link) in nested:
-                link.tag = "span"
-                link.attrib.pop("href")
 
     # -- glossary links --------------------------------------------------------------------
 
@@ -324,9 +317,16 @@ def is_safe_url(url: str) -> bool:
     return url_scheme(url) in _SAFE_SCHEMES
 
 
-def _nested_links(root: etree.Element) -> dict[int, etree.Element]:
-    """The link around each link that stands inside another one, by the inner link's id."""
-    return {id(inner): outer for outer in root.iter("a") for inner in outer.iter("a") if inner is not outer}
+def _nested_links(root: etree.Element) -> dict[etree.Element, etree.Element]:
+    """Each link that stands inside another one, with the link around it."""
+    return {inner: outer for outer in root.iter("a") for inner in outer.iter("a") if inner is not outer}
+
+
+def _unnest_links(nested: dict[etree.Element, etree.Element]) -> None:
+    """A link inside another link (a citation in a link's text) becomes plain text: HTML forbids nesting."""
+    for link in nested:
+        link.tag = "span"
+        link.attrib.pop("href")
 
 
 def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:
