@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import markdown
@@ -13,6 +14,7 @@ from explainer import citations, render
 from explainer.annotate import ExplainerExtension, PageInfo, is_safe_url
 from explainer.load import YamlError, line_of, load_yaml
 from explainer.matcher import AliasMatcher
+from explainer.model import ID_PATTERN
 from explainer.site import Site
 
 
@@ -153,3 +155,8 @@ def _convert(site: Site, text: str, src_uri: str) -> str:
     page = PageInfo(src_uri=src_uri, display_path=f"docs/{src_uri}", source_text=text)
     extension = ExplainerExtension(site, current_page=lambda: page, done=site.page_annotated)
     return markdown.Markdown(extensions=[extension, "admonition", "attr_list", "fenced_code", "tables"]).convert(text)
+
+
+def test_the_schemas_and_the_code_agree_on_what_an_id_is():
+    common = json.loads((ROOT / "data/schema/common.schema.json").read_text("utf-8"))
+    assert common["$defs"]["id"]["pattern"] == ID_PATTERN

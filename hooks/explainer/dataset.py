@@ -8,7 +8,6 @@ cross-file checks live in :mod:`explainer.validate`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any, TypeVar
 from . import validate
 from .load import YamlError, YamlMap, load_yaml, read_text
 from .model import (
+    ID,
     Citation,
     Dataset,
     DatedCitations,
@@ -32,7 +32,6 @@ from .problems import Origin, Problem
 from .quotes import Article
 from .schema import SchemaError, Schemas, id_hint
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Item = TypeVar("Item")
 
 
@@ -162,7 +161,7 @@ class _Reader:
         display = path.relative_to(self.root).as_posix()
         source_id = path.stem
         self.source_ids.add(source_id)
-        if not _ID.match(source_id):
+        if not ID.match(source_id):
             self.problems.append(Problem(Origin(display, 1), _bad_id_message(source_id, "file name")))
             return None
         if not self._article(path.with_suffix(".txt"), display, source_id):

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .problems import Origin
 
 _MONTHS = tuple(calendar.month_name)
+
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
+"""What an id is, as data/schema/common.schema.json says too: it becomes a URL and an anchor."""
+ID = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True, order=True)

@@ -20,13 +20,12 @@ from urllib.parse import quote
 import jinja2
 
 from .citations import format_citations
-from .model import Citation, Dataset, Entity, Source, Term
+from .model import ID, Citation, Dataset, Entity, Source, Term
 from .problems import Problem
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # Characters Python-Markdown (with tables) lets a backslash escape.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what quote() leaves as it is: all a URL needs, no < > " or space
 _ALL_OTHERS = 10  # a source's page lists every other source up to this many, then its neighbours
@@ -79,7 +78,7 @@ def _title(text: str) -> Markup:
 
 def _id(value: str) -> Markup:
     """An id as it goes into an anchor or a path; the schema allows only [a-z0-9-] in ids."""
-    if not _ID.match(value):
+    if not ID.match(value):
         raise ValueError(f"not an id: {value!r}")
     return Markup(value)
 

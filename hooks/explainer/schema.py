@@ -17,9 +17,9 @@ import jsonschema
 from referencing import Registry, Resource
 
 from .load import line_of
+from .model import ID_PATTERN
 from .problems import Origin, Problem
 
-_ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
 _JSON_TYPES = {
     "string": "text",
     "array": "a list",
@@ -194,7 +194,7 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
         yield line, f"{subject}: {_show(value)} is not one of {choices}"
     elif error.validator == "pattern":
         form = error.schema.get("description", "in the expected form")
-        hint = id_hint(value) if error.validator_value == _ID_PATTERN else ""
+        hint = id_hint(value) if error.validator_value == ID_PATTERN else ""
         yield line, f"{subject}: {_show(value)} is not {form}{hint}"
     elif error.validator == "uniqueItems":
         yield line, f"{subject} lists the same item twice; keep one"
