@@ -7,11 +7,17 @@ made by ``on_config``, which every build replaces.
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import watchdog.events
+from explainer import inert
 from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
+from explainer.load import page_file_problem
+from explainer.problems import Origin, Problem
 from explainer.render import problems_banner
 from explainer.site import Site
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,14 +34,29 @@ class _Build:
     site: Site
     docs: PurePosixPath
     """The docs folder, relative to the project root (for messages and edit links)."""
-    generated: set[str] = field(default_factory=set)
+    generated: dict[str, str] = field(default_factory=dict)
+    """Each generated page's src_uri, with the data file it is made from."""
     page: PageInfo | None = None
+    notes: PageNotes | None = None
+    """What the Markdown extension found on the page being converted, for the checks of its HTML."""
     data_problems: int = 0
 
     def page_annotated(self, notes: PageNotes) -> None:
+        self.notes = notes
         self.site.page_annotated(notes)
         for problem in notes.problems:
             log.error(str(problem))
+
+    def refuse(self, message: str, *written: str) -> None:
+        """Report a problem of the page's HTML at the line of ``written`` in its Markdown."""
+        before = len(self.notes.problems)
+        self.notes.report_in_order(message, *written)
+        for problem in self.notes.problems[before:]:
+            self.report(problem)
+
+    def report(self, problem: Problem) -> None:
+        self.site.problems.append(problem)
+        log.error(str(problem))
 
 
 _build: _Build | None = None
@@ -59,39 +80,106 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    _refuse_unreadable_docs(files, config)
+    pages_by_url = {file.url: file for file in files.documentation_pages()}
     for page in _build.site.pages():
-        clash = files.get_file_from_path(page.src_uri)
-        if clash is not None:
-            log.error(f"{_build.docs / page.src_uri}:1: this page is made from {page.edit_path}; rename the file")
-            files.remove(clash)
         inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
         file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+        # docs/sources.md would be published at sources/, where the generated sources/index.md is.
+        clash = pages_by_url.get(file.url)
+        if clash is not None:
+            log.error(f"{_build.docs / clash.src_uri}:1: this page is made from {page.edit_path}; rename the file")
+            files.remove(clash)
         file.edit_uri = str(PurePosixPath("..", *[".."] * (len(_build.docs.parts) - 1), page.edit_path))
         files.append(file)
-        _build.generated.add(page.src_uri)
+        _build.generated[page.src_uri] = page.edit_path
     for src_uri, path in _build.site.texts():
         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
     return files
 
 
+def _refuse_unreadable_docs(files: Files, config: MkDocsConfig) -> None:
+    """Take out of the site each file of docs/ that may not be read (a symbolic link, a pipe, an
+    unreadable file, a page that is not UTF-8: see explainer.load), so MkDocs never opens or
+    publishes it. Each is reported, and shown on every page's banner with the data's problems."""
+    refused: list[Problem] = []
+    docs = Path(config.docs_dir)
+    for file in [file for file in files if file.generated_by is None and Path(file.abs_src_path).is_relative_to(docs)]:
+        problem = page_file_problem(Path(file.abs_src_path), _build.site.root, page=file.is_documentation_page())
+        if problem:
+            files.remove(file)
+            if problem not in refused:  # a linked folder, met once for each file in it
+                refused.append(problem)
+                log.error(str(problem))
+    _build.site.problems[_build.data_problems : _build.data_problems] = refused
+    _build.data_problems += len(refused)
+    if refused and config.strict:
+        raise PluginError(f"{len(refused)} file(s) of {_build.docs}/ refused, listed above; nothing was built")
+
+
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     src_uri = page.file.src_uri
-    generated = src_uri in _build.generated
-    _build.page = PageInfo(
-        src_uri=src_uri,
-        display_path=str(_build.docs / src_uri),
-        source_text=markdown if generated else page.file.content_string,
-        report_problems=not generated,
-    )
+    data_file = _build.generated.get(src_uri)
+    if data_file is None:
+        source = _body_lines(page.file.content_string, markdown)
+        first_line = source.count("\n", 0, len(source) - len(markdown)) + 1 if source.endswith(markdown) else 1
+        _build.page = PageInfo(src_uri, str(_build.docs / src_uri), source, first_line=first_line)
+    else:
+        # What the data checks missed is reported against the data file; while the data has problems
+        # (in `mkdocs serve`), they are reported already.
+        data_text = _build.site.data_text(data_file)
+        _build.page = PageInfo(src_uri, data_file, data_text or markdown, not _build.data_problems)
     return markdown
+
+
+def _body_lines(source: str, body: str) -> str:
+    """The page's source with its front matter blanked, so that lines still count from the top of
+    the file but nothing in the front matter is taken for the body."""
+    start = source.rfind(body)
+    return source if start <= 0 else "\n" * source.count("\n", 0, start) + source[start:]
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     _build.page = None
-    _build.site.page_titled(page.file.src_uri, page.title or page.file.src_uri)
+    checked = inert.make_inert(html)
+    for refusal in checked.refusals:
+        _build.refuse(refusal.message, *refusal.written)
+    _inert_titles(page)
+    _build.site.page_titled(page.file.src_uri, inert.plain_text(page.title))
+    _build.notes = None
     if _build.data_problems:
-        return problems_banner(_build.site.problems[: _build.data_problems]) + html
-    return html
+        return problems_banner(_build.site.problems[: _build.data_problems]) + checked.html
+    return checked.html
+
+
+def _front_matter_line(page: Page, key: str) -> int:
+    lines = page.file.content_string.split("\n")
+    return next((number for number, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _inert_titles(page: Page) -> None:
+    """The page's title and its table of contents as escaped text without '<' (see explainer.inert).
+
+    A heading's '<' was reported with the rest of the HTML; a title from the front matter is
+    reported here. MkDocs gives titles as HTML, front matter as text.
+    """
+    if "title" in page.meta:
+        title = str(page.meta["title"])
+        problem = inert.title_problem(title)
+        if problem:
+            _build.report(Problem(Origin(str(_build.docs / page.file.src_uri), _front_matter_line(page, "title")), problem))
+        page.meta["title"] = page.title = _escape(inert.inert_title(title))
+    else:
+        page.title = _escape(inert.inert_title(inert.plain_text(page.title or page.file.src_uri)))
+    anchors = list(page.toc)
+    while anchors:
+        anchor = anchors.pop()
+        anchor.title = _escape(inert.inert_title(inert.plain_text(anchor.title)))
+        anchors.extend(anchor.children)
 
 
 def on_env(env, *, config: MkDocsConfig, files: Files):
@@ -102,3 +190,32 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
         page = files.get_file_from_path(src_uri).page
         page.content = _build.site.fill_backlinks(page.content, src_uri, url_to)
     return env
+
+
+def on_serve(server, *, config: MkDocsConfig, builder):
+    """Keep previewing a watched folder (data/, docs/, hooks/) that is moved away and back.
+
+    MkDocs stops watching a folder for good once it disappears, and ignores events about
+    folders, so the preview would stay stale. A watch of the project folder's own entries
+    sees such a folder come back: it is watched afresh, and the site rebuilt. (While it is
+    away, the preview keeps serving the last site: MkDocs refuses a configuration whose
+    watched folder is missing, so a rebuild then could only fail.)
+    """
+    root = os.path.dirname(os.path.abspath(config.config_file_path))
+    folders = {os.path.abspath(path) for path in (config.docs_dir, *config.watch)}
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = lambda event: _folder_back(server, folders, event)
+    server.observer.schedule(handler, root, recursive=False)
+    return server
+
+
+def _folder_back(server, folders: set[str], event) -> None:
+    back = {path for path in (event.src_path, getattr(event, "dest_path", "")) if path in folders and os.path.isdir(path)}
+    for folder in back & set(server._watched_paths):  # MkDocs' own watch of it stopped when it went
+        server.unwatch(folder)
+        server.watch(folder)
+    if back:
+        # What MkDocs' own watcher does on a change (mkdocs 1.6 has no public way to ask for a rebuild).
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -69,6 +70,34 @@ def _new_entity(entity_id: str) -> Case:
         "    context: A cloud.\n    sources: [v4-brief]\n"
     )
     return Case("data/entities.yaml", "entities:\n", entity, "", line_offset=1)
+
+
+def _folder_in_place(project: Project, relative: str) -> None:
+    """A folder where the file ``relative`` was (as a stray ``mkdir`` or an unpacked archive leaves it)."""
+    target = project.path(relative)
+    target.unlink()
+    target.mkdir()
+    (target / "inside.txt").write_text("a file inside\n", encoding="utf-8")
+
+
+def _pipe_in_place(project: Project, relative: str) -> None:
+    """A named pipe where the file ``relative`` was: opening it to read would wait for a writer for ever."""
+    target = project.path(relative)
+    target.unlink()
+    os.mkfifo(target)
+
+
+def _first_reference(relative: str) -> tuple[int, str]:
+    """The line and the target of the first ``$ref`` to common.schema.json in the real schema ``relative``."""
+    content = (ROOT / relative).read_text("utf-8")
+    found = re.search(r'"\$ref": "(common\.schema\.json#[^"]*)"', content)
+    return content.count("\n", 0, found.start()) + 1, found.group(1)
+
+
+def _loosened_glossary(project: Project) -> None:
+    """The glossary's schema emptied of its rules, and a term that the rules would have refused."""
+    project.write("data/schema/glossary.schema.json", '{"$schema": "https://json-schema.org/draft/2020-12/schema"}\n')
+    project.replace("data/glossary.yaml", "    term: Mixture of Experts (MoE)", "    term: [1, 2]")
 
 
 def _with_message(case: Case, message: str) -> Case:
@@ -168,7 +197,101 @@ DATA_CASES: dict[str, Case | Edit] = {
         "data/entities.yaml", "    aliases: [DeepSeek, Deepseek, 深度求索]", "    aliases: " + "[" * 1000 + "]" * 1000,
         "lists and mappings are nested more than 32 levels deep here; check the brackets",
     ),
+    "merge key with a block mapping": Case(
+        "data/entities.yaml", "    kind: organisation\n", "    <<:\n      kind: organisation\n",
+        "merge keys ('<<:') are not allowed in data files; write the fields out",
+    ),
+    "a bare = as a value": Case(
+        "data/entities.yaml", "    name: DeepSeek", "    name: =",
+        "YAML reads a bare '=' as a special key, not as text; put it in quotes",
+    ),
+    "a bare << as a value": Case(
+        "data/glossary.yaml", "    term: Mixture of Experts (MoE)", "    term: <<",
+        "YAML reads a bare '<<' as a special key, not as text; put it in quotes",
+    ),
+    "a number of 5,000 digits": Case(
+        "data/entities.yaml", "    name: DeepSeek", "    name: " + "9" * 5000,
+        "a number of 5,000 digits is too long to read (at most 4,300); put it in quotes if it is text",
+    ),
+    "a byte-order mark, then a byte that is not UTF-8": Edit(
+        "data/entities.yaml", _write("data/entities.yaml", b"\xef\xbb\xbfentities:\n  - id: a\xff\n"),
+        "not UTF-8 text (byte 0xff); save the file as UTF-8", line=2,
+    ),
+    "escape codes and a line break in a key": Case(
+        "data/entities.yaml", "    kind: organisation\n",
+        '    kind: organisation\n    "bad\\e[2K\\rINFO    -  Documentation built\\nINFO    -  x": 1\n',
+        "unknown field 'bad\\x1b[2K\\rINFO    -  Documentation built\\nINFO    -  x' in entities[0]; "
+        "allowed: aliases, context, id, kind, name, sources, zh",
+        line_offset=1,
+    ),
+    # -- files that are not files, or that may not be read ----------------------------------------
+    "a folder where a data file belongs": Edit(
+        "data/glossary.yaml", lambda project: _folder_in_place(project, "data/glossary.yaml"),
+        "this is a folder, not a file; replace it with the file itself",
+    ),
+    "a folder where an article belongs": Edit(
+        "data/sources/v4-brief.txt", lambda project: _folder_in_place(project, "data/sources/v4-brief.txt"),
+        "this is a folder, not a file; replace it with the file itself",
+    ),
+    "a named pipe where a data file belongs (reading it would wait for ever)": Edit(
+        "data/entities.yaml", lambda project: _pipe_in_place(project, "data/entities.yaml"),
+        "this is a named pipe, not a file; replace it with the file itself",
+    ),
+    "a named pipe where an article belongs": Edit(
+        "data/sources/v4-brief.txt", lambda project: _pipe_in_place(project, "data/sources/v4-brief.txt"),
+        "this is a named pipe, not a file; replace it with the file itself",
+    ),
     # -- the schema --------------------------------------------------------------------------
+    "a schema deleted": Edit(
+        "data/schema/glossary.schema.json", lambda project: project.path("data/schema/glossary.schema.json").unlink(),
+        "the schema is missing: the data is checked against it; restore it",
+    ),
+    "a schema that is {}": Edit(
+        "data/schema/common.schema.json", _write("data/schema/common.schema.json", "{}\n"),
+        'not a usable JSON Schema: it must be a mapping that starts "$schema": '
+        '"https://json-schema.org/draft/2020-12/schema", the draft the build checks with',
+    ),
+    "a $ref to a missing file": Case(
+        "data/schema/glossary.schema.json", '"$ref": "common.schema.json#/$defs/id"',
+        '"$ref": "missing.schema.json#/$defs/id"',
+        "not a usable JSON Schema: the $ref 'missing.schema.json#/$defs/id' leads to no schema in data/schema/; "
+        "fix it, or restore the file it names",
+    ),
+    "a $ref to a part that is not a schema": Case(
+        "data/schema/glossary.schema.json", '"$ref": "common.schema.json#/$defs/id"',
+        '"$ref": "common.schema.json#/$defs/id/type"',
+        "not a usable JSON Schema: the $ref 'common.schema.json#/$defs/id/type' leads to no schema in data/schema/; "
+        "fix it, or restore the file it names",
+    ),
+    # The first schema (in file order) that refers to it says so, at its first reference.
+    "a schema deleted that others refer to": Edit(
+        "data/schema/entities.schema.json", lambda project: project.path("data/schema/common.schema.json").unlink(),
+        f"not a usable JSON Schema: the $ref '{_first_reference('data/schema/entities.schema.json')[1]}' leads to "
+        "no schema in data/schema/; fix it, or restore the file it names",
+        line=_first_reference("data/schema/entities.schema.json")[0],
+    ),
+    "a $ref that leads to itself": Case(
+        "data/schema/glossary.schema.json",
+        '"$schema": "https://json-schema.org/draft/2020-12/schema",',
+        '"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": "#",',
+        "not a usable JSON Schema: checking data/glossary.yaml with it never ends (a $ref leads back to itself); "
+        "fix the $ref",
+        line=1,
+    ),
+    "a schema that is not JSON": Case(
+        "data/schema/timeline.schema.json", '"type": "object"', '"type": "object",,',
+        "not a usable JSON Schema: Expecting property name enclosed in double quotes",
+    ),
+    "a folder where a schema belongs": Edit(
+        "data/schema/common.schema.json", lambda project: _folder_in_place(project, "data/schema/common.schema.json"),
+        "this is a folder, not a file; replace it with the file itself",
+    ),
+    "a schema loosened to let through what the build cannot use": Edit(
+        "data/glossary.yaml", lambda project: _loosened_glossary(project),
+        "the build cannot use this ('term' is a list ([1, 2])), which data/schema/glossary.schema.json should have "
+        "refused; restore the schema's rules",
+        line=5,
+    ),
     "missing required field": Case(
         "data/glossary.yaml", "    definition: A model design", "    # definition: A model design",
         "terms[0] is missing the required field 'definition'", line=5,
@@ -246,6 +369,21 @@ DATA_CASES: dict[str, Case | Edit] = {
         "hyphens, e.g. attention-compression; ids are ASCII (they become URLs): write Chinese names and emoji "
         "in the name, zh or aliases",
     ),
+    "id with a line break at its end": Case(
+        "data/entities.yaml", "  - id: huanfang-quant", '  - id: "huanfang-quant\\n"',
+        "entities[1].id: 'huanfang-quant\\n' is not lower-case ASCII letters and digits in words joined by single "
+        "hyphens, e.g. attention-compression; did you mean 'huanfang-quant'?",
+    ),
+    "source whose id is 'index', the sources' own page": Edit(
+        "data/sources/index.yaml", _copy_source("index"),
+        "the id 'index' is reserved: sources/index.md is the list of all sources; rename index.yaml and index.txt",
+    ),
+    # Named as messages print it: a line break in a file name is shown escaped, like any other.
+    "source file name with a line break at its end": Edit(
+        "data/sources/v4-brief\\n.yaml", _copy_source("v4-brief\n"),
+        "file name 'v4-brief\\n' is not a valid id: use lower-case ASCII letters and digits joined by single "
+        "hyphens, e.g. attention-compression; did you mean 'v4-brief'?",
+    ),
     "source file name in capitals (two files differing only in case)": Edit(
         "data/sources/V4-Brief.yaml", _copy_source("V4-Brief"),
         "file name 'V4-Brief' is not a valid id: use lower-case ASCII letters and digits joined by single "
@@ -313,6 +451,14 @@ DATA_CASES: dict[str, Case | Edit] = {
         "data/timeline.yaml", '    date: "2026-04"\n    title: Huawei says', '    date: "2026-13"\n    title: Huawei says',
         "date: '2026-13' is not a date on the calendar",
     ),
+    "month 00": Case(
+        "data/timeline.yaml", '    date: "2024-12"', '    date: "2024-00-15"',
+        "date: '2024-00-15' is not a date on the calendar",
+    ),
+    "day 00": Case(
+        "data/sources/v4-brief.yaml", 'accessed: "2026-11-23"', 'accessed: "2026-11-00"',
+        "accessed: '2026-11-00' is not a date on the calendar",
+    ),
     "event cited only to articles published before it": Case(
         "data/timeline.yaml", '    date: "2026-04"\n    title: Huawei says', '    date: "2026-05"\n    title: Huawei says',
         "event 'huawei-supernode-supports-v4' (2026-05) is cited only to sources published before it happened; "
@@ -372,6 +518,10 @@ SCALE_CASES: dict[str, Edit] = {
 }
 
 
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""What a message may never print as itself (a line break but the one that ends it, an escape code)."""
+
+
 def checksums(root: Path) -> dict[str, str]:
     """The SHA-256 of every file under ``docs/`` and ``data/`` of ``root``."""
     return {
@@ -397,6 +547,7 @@ def _build_and_expect(project: Project, case: Case | Edit, line: int) -> Build:
     assert "Traceback" not in build.output, build.output
     assert f"{case.path}:{line}: {case.message}\n" in build.output, build.output
     assert "1 problem(s) in the data, listed above; nothing was built" in build.output, build.output
+    assert not _RAW_CONTROL.search(build.output), "a control character reached the log"
     assert not (project.root / "site").exists()
     assert checksums(project.root) == before
     return build
@@ -650,3 +801,307 @@ def test_a_site_with_ten_thousand_terms_links_them_all(tmp_path: Path):
     for term_id in ("gadget-1", "gadget-10", "gadget-9999", "ascend-950"):
         assert html.count(f'href="../glossary.md#{term_id}"') == 1, term_id
     assert "gadget-2" not in html
+
+
+# -- files that may not be read: links out of the project, unreadable files, pages in docs/ ----------
+
+READ_BY_THE_BUILD = (
+    "data",
+    "data/sources",
+    "data/schema",
+    "data/glossary.yaml",
+    "data/timeline.yaml",
+    "data/entities.yaml",
+    "data/sources/v4-brief.yaml",
+    "data/sources/v4-brief.txt",
+    "data/schema/common.schema.json",
+    "data/schema/glossary.schema.json",
+    "docs",
+    "docs/topics",
+    "docs/index.md",
+    "docs/topics/off-cuda.md",
+    "docs/stylesheets/explainer.css",
+)
+"""Every folder the build reads, and a file of each kind in each: what MkDocs publishes from docs/ included."""
+
+SECRET = "SECRET-0f6c2b1e-never-published"
+"""Written into the files that links lead to: it must never reach a message, a log or the site."""
+
+
+def _link_to_outside(project: Project, relative: str, *, climbing: bool) -> str:
+    """Move ``relative`` out of the project and leave a symbolic link to it, absolute or climbing out
+    with ``../``; the moved copy gains a line with :data:`SECRET` (where its format allows one).
+
+    The copy is otherwise the file itself, so a build that followed the link would succeed. Returns
+    "file" or "folder".
+    """
+    link = project.path(relative)
+    target = project.root.parent / "outside" / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    link.rename(target)
+    secret = {".yaml": f"\n# {SECRET}\n", ".txt": f"\n{SECRET}\n", ".md": f"\n{SECRET}\n", ".css": f"\n/* {SECRET} */\n"}
+    if target.is_file() and target.suffix in secret:
+        target.write_text(target.read_text("utf-8") + secret[target.suffix], encoding="utf-8")
+    link.symlink_to(os.path.relpath(target, link.parent) if climbing else target)
+    return "folder" if target.is_dir() else "file"
+
+
+def _link_message(relative: str, kind: str) -> str:
+    return (
+        f"{relative}:1: the {kind} is a symbolic link, which the build never follows (it could point anywhere on "
+        f"the machine); replace it with the {kind} itself"
+    )
+
+
+def _expect_refused(project: Project, build: Build, message: str, before: dict[str, str]) -> None:
+    """One line for the refused file, no traceback, a failed strict build that wrote nothing."""
+    assert build.returncode != 0
+    assert "Traceback" not in build.output, build.output
+    assert build.output.count(message + "\n") == 1, build.output
+    refused = ("1 problem(s) in the data, listed above", "1 file(s) of docs/ refused, listed above")
+    assert sum(build.output.count(summary) for summary in refused) == 1, build.output
+    assert not (project.root / "site").exists()
+    assert checksums(project.root) == before
+
+
+@pytest.mark.parametrize("climbing", [False, True], ids=["absolute link", "link climbing out with ../"])
+@pytest.mark.parametrize("relative", READ_BY_THE_BUILD)
+def test_a_symbolic_link_is_refused_wherever_the_build_reads(project: Project, relative: str, climbing: bool):
+    kind = _link_to_outside(project, relative, climbing=climbing)
+    message = _link_message(relative, kind)
+    before = checksums(project.root)
+    build = project.build()
+    _expect_refused(project, build, message, before)
+    assert SECRET not in build.output
+    if relative.startswith("data"):  # what `mkdocs serve` reads: the same one line, and nothing through the link
+        site = Site(project.root)
+        assert str(site.problems[0]) == message and len(site.problems) == 1
+        assert all(not path.is_symlink() for _, path in site.texts())
+
+
+@pytest.mark.parametrize(
+    ("link", "target", "secret"),
+    [
+        ("docs/x.txt", "/etc/passwd", "root:"),
+        ("data/sources/leak.txt", "/proc/self/environ", "SOURCE_DATE_EPOCH"),
+        ("docs/topics/leak.md", "../../../../../../../../../../etc/passwd", "root:"),
+    ],
+)
+def test_files_of_the_machine_are_never_published_through_a_link(project: Project, link: str, target: str, secret: str):
+    """The issue's examples, built strictly and then as `mkdocs serve` builds (not strict): the
+    link is reported, and no byte of its target reaches the log or the site."""
+    if not Path(target if target.startswith("/") else "/etc/passwd").exists():
+        pytest.skip(f"{target} does not exist here")
+    if link.startswith("data/sources/"):
+        shutil.copy(project.path("data/sources/v4-brief.yaml"), project.path("data/sources/leak.yaml"))
+    project.path(link).symlink_to(target)
+    before = checksums(project.root)
+    strict = project.build()
+    _expect_refused(project, strict, _link_message(link, "file"), before)
+    previewed = project.build(strict=False)
+    assert _link_message(link, "file") in previewed.output and secret not in previewed.output
+    published = [path for path in (project.root / "site").rglob("*") if path.is_file()]
+    assert published and not any(secret.encode() in path.read_bytes() for path in published)
+    assert checksums(project.root) == before
+
+
+# Tests run as root in CI containers, and chmod 000 does not stop root. This stands in for it, in
+# this process and in every build or preview started from it: while EXPLAINER_TEST_UNREADABLE
+# names a file listing paths, opening one of them fails as chmod 000 makes it fail for anyone else.
+_UNREADABLE_MODULE = '''\
+"""Test helper (tests/test_bad_data.py): the paths listed in $EXPLAINER_TEST_UNREADABLE cannot be opened."""
+import builtins
+import io
+import os
+
+_os_open, _open = os.open, io.open
+
+
+def _refused(path):
+    listing = os.environ.get("EXPLAINER_TEST_UNREADABLE")
+    if not listing or isinstance(path, int):
+        return False
+    try:
+        with _open(listing, encoding="utf-8") as file:
+            unreadable = file.read().splitlines()
+    except OSError:
+        return False
+    return os.path.abspath(os.fsdecode(path)) in unreadable
+
+
+def os_open(path, flags, mode=0o777, *, dir_fd=None):
+    if _refused(path):
+        raise PermissionError(13, "Permission denied", os.fsdecode(path))
+    return _os_open(path, flags, mode, dir_fd=dir_fd)
+
+
+def open(file, *args, **kwargs):
+    if _refused(file):
+        raise PermissionError(13, "Permission denied", os.fsdecode(file))
+    return _open(file, *args, **kwargs)
+
+
+if __name__ == "sitecustomize" and os.environ.get("EXPLAINER_TEST_UNREADABLE"):
+    os.open = os_open
+    io.open = builtins.open = open
+'''
+
+
+class Unreadable:
+    """Makes files unreadable, as chmod 000 does for anyone but root (see above)."""
+
+    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        module = folder / "sitecustomize.py"
+        module.write_text(_UNREADABLE_MODULE, encoding="utf-8")
+        self.listing = folder / "unreadable.txt"
+        self.listing.write_text("", encoding="utf-8")
+        monkeypatch.setenv("EXPLAINER_TEST_UNREADABLE", str(self.listing))
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+        namespace: dict = {"__name__": "explainer_test_unreadable"}
+        exec(compile(_UNREADABLE_MODULE, str(module), "exec"), namespace)  # noqa: S102 - the helper above, in this process too
+        monkeypatch.setattr(os, "open", namespace["os_open"])
+        monkeypatch.setattr("io.open", namespace["open"])
+        monkeypatch.setattr("builtins.open", namespace["open"])
+
+    def make(self, path: Path) -> None:
+        """``path`` cannot be read from now on; its time is touched, as chmod does, so a preview rebuilds."""
+        with self.listing.open("a", encoding="utf-8") as listing:
+            listing.write(os.path.abspath(path) + "\n")
+        os.utime(path)
+
+    def restore(self, path: Path) -> None:
+        lines = self.listing.read_text("utf-8").splitlines()
+        self.listing.write_text("".join(line + "\n" for line in lines if line != os.path.abspath(path)), encoding="utf-8")
+        os.utime(path)
+
+
+@pytest.fixture
+def unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Unreadable:
+    return Unreadable(tmp_path / "unreadable", monkeypatch)
+
+
+UNREADABLE_MESSAGE = "the file cannot be read (Permission denied); make it readable (chmod a+r)"
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "data/glossary.yaml",
+        "data/sources/v4-brief.yaml",
+        "data/sources/v4-brief.txt",
+        "data/schema/common.schema.json",
+        "docs/topics/off-cuda.md",
+        "docs/stylesheets/explainer.css",
+    ],
+)
+def test_an_unreadable_file_is_one_precise_line(project: Project, unreadable: Unreadable, relative: str):
+    checksum_before = checksums(project.root)
+    unreadable.make(project.path(relative))
+    message = f"{relative}:1: {UNREADABLE_MESSAGE}"
+    build = project.build()
+    _expect_refused(project, build, message, checksum_before)
+    if relative.startswith("data"):
+        assert [str(problem) for problem in Site(project.root).problems] == [message]
+
+
+PAGE_CASES: dict[str, Edit] = {
+    "a page that is not UTF-8": Edit(
+        "docs/topics/off-cuda.md", _write("docs/topics/off-cuda.md", "# CUDA\n\nOne line.\n".encode() + b"caf\xe9\n"),
+        "not UTF-8 text (byte 0xe9); save the file as UTF-8", line=4,
+    ),
+    "a page with a byte-order mark, then a byte that is not UTF-8": Edit(
+        "docs/index.md", _write("docs/index.md", b"\xef\xbb\xbf# Home\n\n\x89PNG\n"),
+        "not UTF-8 text (byte 0x89); save the file as UTF-8", line=3,
+    ),
+    "a named pipe as a page (MkDocs would wait on it for ever)": Edit(
+        "docs/topics/pipe.md", lambda project: os.mkfifo(project.path("docs/topics/pipe.md")),
+        "this is a named pipe, not a file; replace it with the file itself",
+    ),
+    "a named pipe among the files MkDocs copies": Edit(
+        "docs/stylesheets/pipe.css", lambda project: os.mkfifo(project.path("docs/stylesheets/pipe.css")),
+        "this is a named pipe, not a file; replace it with the file itself",
+    ),
+}
+
+
+@pytest.mark.timeout(300)  # a build that waits on a pipe must fail, not hang the suite
+@pytest.mark.parametrize("case", PAGE_CASES.values(), ids=PAGE_CASES.keys())
+def test_a_page_that_cannot_be_read_is_one_precise_line(project: Project, case: Edit):
+    line = _apply(project, case)
+    before = checksums(project.root)
+    _expect_refused(project, project.build(), f"{case.path}:{line}: {case.message}", before)
+
+
+@pytest.mark.parametrize("field", ["date", "other_dates.date", "accessed", "published"])
+@pytest.mark.parametrize("wrong", ["2024-00-15", "2024-00", "2026-11-00", "0000-04-01"])
+def test_a_zero_month_day_or_year_is_refused_in_every_date_field(project: Project, field: str, wrong: str):
+    """Every date field, each with each kind of zero: one line each (the read of `mkdocs serve`)."""
+    if field == "date":
+        line = project.replace("data/timeline.yaml", '    date: "2024-12"', f'    date: "{wrong}"')
+        path = "data/timeline.yaml"
+    elif field == "other_dates.date":
+        line = project.replace("data/timeline.yaml", '      - date: "2026-01"', f'      - date: "{wrong}"')
+        path = "data/timeline.yaml"
+    else:
+        path = "data/sources/v4-brief.yaml"
+        if field not in project.read(path):
+            project.replace(path, "published_note:", f'{field}: "2026-04-01"\npublished_note:')
+        line = project.replace(path, f'{field}: "', f'{field}: "{wrong}" #') if False else _set_field(project, path, field, wrong)
+    key = field.rpartition(".")[2]
+    assert [str(problem) for problem in Site(project.root).problems] == [
+        f"{path}:{line}: {key}: '{wrong}' is not a date on the calendar"
+    ]
+
+
+def _set_field(project: Project, path: str, field: str, value: str) -> int:
+    """Give the top-level ``field`` of ``path`` the quoted ``value``; the line it is on."""
+    text = project.read(path)
+    found = re.search(rf'^{field}: "[^"]*"$', text, re.M)
+    project.write(path, text[: found.start()] + f'{field}: "{value}"' + text[found.end() :])
+    return text.count("\n", 0, found.start()) + 1
+
+
+@pytest.mark.parametrize("character", ["\n", "\r", "\x1b", "\x00", "\x07", "\x7f", "\x85", "\x9b", "\u2028", "\u2029", "\u202e"])
+def test_a_key_cannot_forge_a_log_line(project: Project, character: str):
+    """Every control character a YAML key can hold comes out escaped, as Python writes it."""
+    escape = f"\\x{ord(character):02x}" if ord(character) < 0x100 else f"\\u{ord(character):04x}"
+    line = project.replace("data/entities.yaml", "    kind: organisation\n",
+                           f'    kind: organisation\n    "x{escape}INFO    -  Documentation built": 1\n') + 1
+    [problem] = Site(project.root).problems
+    shown = character.encode("unicode_escape").decode("ascii")
+    assert str(problem) == (
+        f"data/entities.yaml:{line}: unknown field 'x{shown}INFO    -  Documentation built' in entities[0]; "
+        "allowed: aliases, context, id, kind, name, sources, zh"
+    )
+
+
+def _render(project: Project, out: str | Path) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "explainer", "--root", str(project.root), "render", str(out)]
+    environment = {**os.environ, "PYTHONPATH": str(project.root / "hooks")}
+    return subprocess.run(command, capture_output=True, text=True, env=environment, cwd=project.root)
+
+
+@pytest.mark.parametrize("out", ["docs", "data", "docs/topics", "data/sources/new", "docs/../data", "link-to-docs"])
+def test_render_refuses_to_write_into_docs_or_data(project: Project, out: str):
+    (project.root / "link-to-docs").symlink_to(project.root / "docs")
+    before = checksums(project.root)
+    result = _render(project, out)
+    folder = "data" if "data" in out else "docs"
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert result.stderr == (
+        f"{out}: inside {folder}/, which the generator never writes to; choose a folder outside docs/ and data/\n"
+    )
+    assert checksums(project.root) == before
+    assert not project.path("docs/topics/new").exists() and not project.path("data/sources/new").exists()
+
+
+def test_render_writes_elsewhere_but_never_through_a_link_into_docs(project: Project, tmp_path: Path):
+    assert _render(project, tmp_path / "out").returncode == 0
+    assert (tmp_path / "out" / "glossary.md").is_file()
+    (tmp_path / "trap").mkdir()
+    (tmp_path / "trap" / "glossary.md").symlink_to(project.path("docs/index.md"))
+    before = checksums(project.root)
+    result = _render(project, tmp_path / "trap")
+    assert result.returncode != 0 and "inside docs/" in result.stderr
+    assert checksums(project.root) == before

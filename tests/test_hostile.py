@@ -17,6 +17,7 @@ and running the tree processor again over its own output changes nothing.
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import re
 import xml.etree.ElementTree as etree
@@ -151,7 +152,8 @@ def test_no_payload_in_any_data_field_becomes_markup(project: Project, clean_scr
     for path in pages:
         soup = BeautifulSoup(path.read_text("utf-8"), "html.parser")
         problems += _markup_problems(soup, clean_scripts, str(path.relative_to(build.site)))
-        titles += [element["title"] for element in soup.find_all(title=True)]
+        # What a tooltip shows: Material inserts the decoded title as HTML, so it is decoded once more.
+        titles += [html.unescape(element["title"]) for element in soup.find_all(title=True)]
         texts.append(soup.get_text())
     index = json.loads((build.site / "search" / "search_index.json").read_text("utf-8"))
     for entry in index["docs"]:

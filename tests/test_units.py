@@ -11,21 +11,22 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from explainer import citations, render
-from explainer.annotate import ExplainerExtension, PageInfo, is_safe_url
-from explainer.load import YamlError, line_of, load_yaml
+from explainer.annotate import ExplainerExtension, PageInfo
+from explainer.urls import url_problem
+from explainer.load import FileError, line_of, load_yaml
 from explainer.matcher import AliasMatcher
 from explainer.model import ID_PATTERN
 from explainer.site import Site
 
 
 def _write(tmp_path: Path, text: str | bytes) -> Path:
-    path = tmp_path / "file.yaml"
+    path = tmp_path / "f.yaml"
     path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     return path
 
 
 def test_load_keeps_lines_and_dates_as_written(tmp_path):
-    document, problems = load_yaml(_write(tmp_path, "a: 1\nitems:\n  - date: 2026-04-24\n    b: x\n"), "f.yaml")
+    document, problems = load_yaml(_write(tmp_path, "a: 1\nitems:\n  - date: 2026-04-24\n    b: x\n"), tmp_path)
     assert problems == []
     assert document["items"][0]["date"] == "2026-04-24"
     assert line_of(document, ("items", 0, "b")) == 4
@@ -33,7 +34,7 @@ def test_load_keeps_lines_and_dates_as_written(tmp_path):
 
 
 def test_load_refuses_a_repeated_key_with_both_lines(tmp_path):
-    _, problems = load_yaml(_write(tmp_path, "id: a\nterm: x\nid: b\n"), "f.yaml")
+    _, problems = load_yaml(_write(tmp_path, "id: a\nterm: x\nid: b\n"), tmp_path)
     assert [str(problem) for problem in problems] == ["f.yaml:3: 'id' is given twice (first on line 1); keep one"]
 
 
@@ -44,16 +45,31 @@ def test_load_refuses_a_repeated_key_with_both_lines(tmp_path):
         (b"a: \xff\n", "f.yaml:1: not UTF-8 text (byte 0xff); save the file as UTF-8"),
         ("a:\n\tb: 1\n", "f.yaml:2: invalid YAML: found character '\\t' that cannot start any token "
          "(YAML indents with spaces, never tabs)"),
+        # YAML 1.1's merge and value keys, which PyYAML tags and then cannot construct.
+        ("a: 1\nb:\n  <<:\n    c: 2\n", "f.yaml:3: merge keys ('<<:') are not allowed in data files; write the fields out"),
+        ("name: =\n", "f.yaml:1: YAML reads a bare '=' as a special key, not as text; put it in quotes"),
+        ("a: 1\nterm: <<\n", "f.yaml:2: YAML reads a bare '<<' as a special key, not as text; put it in quotes"),
+        ("- [=]\n", "f.yaml:1: YAML reads a bare '=' as a special key, not as text; put it in quotes"),
+        # More digits than Python converts (sys.get_int_max_str_digits), as a value, a key, in base 60.
+        ("a: " + "9" * 5000 + "\n", "f.yaml:1: a number of 5,000 digits is too long to read (at most 4,300); "
+         "put it in quotes if it is text"),
+        ("a: 1\n? " + "9" * 4301 + "\n: x\n", "f.yaml:2: a number of 4,301 digits is too long to read (at most 4,300); "
+         "put it in quotes if it is text"),
+        ("a: 1" + "0" * 4400 + ":30\n", "f.yaml:1: a number of 4,403 digits is too long to read (at most 4,300); "
+         "put it in quotes if it is text"),
+        # After a byte-order mark, the bad byte and its line are still the right ones.
+        (b"\xef\xbb\xbfa: 1\nb: \xff\n", "f.yaml:2: not UTF-8 text (byte 0xff); save the file as UTF-8"),
+        (b"\xef\xbb\xbf\x89PNG\n", "f.yaml:1: not UTF-8 text (byte 0x89); save the file as UTF-8"),
     ],
 )
 def test_load_turns_unreadable_files_into_one_line(tmp_path, text, message):
-    with pytest.raises(YamlError) as raised:
-        load_yaml(_write(tmp_path, text), "f.yaml")
+    with pytest.raises(FileError) as raised:
+        load_yaml(_write(tmp_path, text), tmp_path)
     assert str(raised.value.problem) == message
 
 
 def test_load_accepts_a_byte_order_mark_and_windows_line_ends(tmp_path):
-    document, problems = load_yaml(_write(tmp_path, "\ufeffa: 超节点\r\nb: 2\r\n"), "f.yaml")
+    document, problems = load_yaml(_write(tmp_path, "\ufeffa: 超节点\r\nb: 2\r\n"), tmp_path)
     assert (document, problems) == ({"a": "超节点", "b": 2}, [])
     assert line_of(document, ("b",)) == 2
 
@@ -108,7 +124,7 @@ def test_aliases_match_in_chinese_text_longest_first(text, found):
     ],
 )
 def test_only_http_https_mailto_and_relative_urls_are_safe(url, safe):
-    assert is_safe_url(url) is safe
+    assert (url_problem(url, relative_ok=True) is None) is safe
 
 
 def test_escape_markdown_renders_exactly_the_text():

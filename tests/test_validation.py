@@ -9,6 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from conftest import ROOT
+
+
+def _lines_between(path: str, first: str, then: str) -> int:
+    """How many lines of the real ``path`` lie from where ``first`` stands to where ``then`` stands after it."""
+    text = (ROOT / path).read_text("utf-8")
+    start = text.index(first)
+    return text.count("\n", start, text.index(then, start))
 
 
 @dataclass(frozen=True)
@@ -40,7 +48,7 @@ CASES = {
         "    see_also: [activated-parameters,",
         "    see_also: [activated-parameter,",
         "see_also: no term has the id 'activated-parameter'; did you mean 'activated-parameters'?",
-        line_offset=-9,
+        line_offset=-_lines_between("data/glossary.yaml", "  - id: moe\n", "    see_also: [activated-parameters,"),
     ),
     "citation to an unknown source in YAML": Case(
         "data/timeline.yaml",

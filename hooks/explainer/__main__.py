@@ -18,10 +18,16 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="check data/ and print every problem as path:line: message")
     render = commands.add_parser("render", help="write the generated pages' Markdown into a folder")
-    render.add_argument("out", type=Path, help="the folder to write into (not docs/)")
+    render.add_argument("out", type=Path, help="the folder to write into (not inside docs/ or data/)")
     arguments = parser.parse_args(argv)
 
-    site = Site(arguments.root.resolve())
+    root = arguments.root.resolve()
+    if arguments.command == "render":
+        refused = _protected(arguments.out, root)
+        if refused:
+            print(refused, file=sys.stderr)
+            return 2
+    site = Site(root)
     for problem in site.problems:
         print(problem, file=sys.stderr)
     if site.problems:
@@ -31,11 +37,27 @@ def main(argv: list[str] | None = None) -> int:
         for page in site.pages():
             path = arguments.out / page.src_uri
             path.parent.mkdir(parents=True, exist_ok=True)
+            refused = _protected(path, root)  # a link inside the folder could lead there too
+            if refused:
+                print(refused, file=sys.stderr)
+                return 2
             path.write_text(page.markdown, encoding="utf-8")
     else:
         print(f"data OK: {len(site.dataset.sources)} sources, {len(site.dataset.terms)} terms, "
               f"{len(site.dataset.events)} events, {len(site.dataset.entities)} entities")
     return 0
+
+
+def _protected(target: Path, root: Path) -> str | None:
+    """Why nothing may be written to ``target``: it is, or leads (through links), inside docs/ or data/."""
+    resolved = target.resolve()
+    for folder in ("docs", "data"):
+        if resolved.is_relative_to((root / folder).resolve()):
+            return (
+                f"{target}: inside {folder}/, which the generator never writes to; "
+                "choose a folder outside docs/ and data/"
+            )
+    return None
 
 
 if __name__ == "__main__":

@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 
-from . import citations
+from . import citations, nesting
 from .model import Citation
-from .problems import Origin, Problem
-from .validate import url_problem, url_scheme
+from .problems import Origin, Problem, shorten
+from .urls import url_problem
 
 if TYPE_CHECKING:
     from .site import Site
@@ -34,17 +35,18 @@ if TYPE_CHECKING:
 _NO_LINKS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "summary"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TITLE_CLASSES = frozenset({"admonition-title", "citation", "citation-error", "explainer-sources"})
-_SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 # Attributes whose value a browser follows or loads as a URL.
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "background", "data")
 # Attributes that carry a citation from the inline pattern to the tree processor, then go.
 _SOURCE_KEY = "data-explainer-source"
 _QUOTES_KEY = "data-explainer-quotes"
 _WRITTEN_KEY = "data-explainer-written"
+_PRIORITY_NESTING = 40  # before the block parser sees the text (normalize_whitespace is 30)
 _PRIORITY_CITATIONS = 185  # before backslash escapes (180), after code spans (190)
 # After inline patterns (20) and attr_list (8), so that attributes written as { ... } are in place
 # to be checked and their text is never linked; before abbr (7), toc (5) and relpath (0).
 _PRIORITY_ANNOTATE = 7.5
+_WORDS_TO_FIND = 20  # of a text reported, looked for in the page's source to find its line
 
 
 @dataclass
@@ -55,7 +57,9 @@ class PageInfo:
     display_path: str
     source_text: str
     report_problems: bool = True
-    """False for generated pages, whose data was already checked, line by line, at load."""
+    """False for generated pages while the data has problems: those are reported already."""
+    first_line: int = 1
+    """The line of the file where the Markdown that is converted starts (after any front matter)."""
 
 
 @dataclass
@@ -73,24 +77,48 @@ class PageNotes:
 
     searched: dict[str, int] = field(default_factory=dict)
     """How far the page's source has been searched for each text reported, so a repeat is found further on."""
+    cursor: int = 0
+    """Where the last problem reported in document order stood (see :meth:`report_in_order`)."""
 
-    def report(self, message: str, written: str) -> None:
+    def report(self, message: str, *written: str) -> None:
+        """Report ``message`` at the next place the page's source holds the first of ``written`` it holds."""
         if self.page.report_problems:
             self.problems.append(Problem(Origin(self.page.display_path, self._line_of(written)), message))
 
-    def _line_of(self, written: str) -> int:
-        """The line of the next place ``written`` stands in the page (line 1 if it cannot be found).
+    def report_line(self, message: str, index: int) -> None:
+        """Report ``message`` at line ``index`` (from 0) of the Markdown that is converted."""
+        if self.page.report_problems:
+            self.problems.append(Problem(Origin(self.page.display_path, self.page.first_line + index), message))
+
+    def report_in_order(self, message: str, *written: str) -> None:
+        """:meth:`report` for problems found in document order, as the checks of the final HTML find
+        them: each is looked for after the one before (a ``<script>`` in a heading's code comes before
+        the one the heading's problem is not about)."""
+        if self.page.report_problems:
+            line = self._line_of(written, start=self.cursor)
+            self.problems.append(Problem(Origin(self.page.display_path, line), message))
+
+    def _line_of(self, candidates: tuple[str, ...], start: int | None = None) -> int:
+        """The line of the next place one of ``candidates`` stands in the page (line 1 if none can be found).
 
         Inside a list or an admonition, Markdown removes the indentation of a text that runs
-        over several lines, so any run of white space matches any other.
+        over several lines, so any run of white space matches any other; and HTML's names
+        are compared without case.
         """
         source = self.page.source_text
-        pattern = re.compile(r"\s+".join(map(re.escape, written.split())))
-        found = pattern.search(source, self.searched.get(pattern.pattern, 0)) or pattern.search(source)
-        if not found:
-            return 1
-        self.searched[pattern.pattern] = found.end()
-        return source.count("\n", 0, found.start()) + 1
+        for written in candidates:
+            # Its first words find it: all of them would cost the rest of the page at each place where
+            # the first few match ("[@a [@a …" against a page of them took seconds).
+            words = written.split()[:_WORDS_TO_FIND]
+            pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE)
+            begin = self.searched.get(pattern.pattern, 0) if start is None else start
+            found = pattern.search(source, begin) or pattern.search(source)
+            if found and written.strip():
+                self.searched[pattern.pattern] = found.end()
+                if start is not None:
+                    self.cursor = found.end()
+                return source.count("\n", 0, found.start()) + 1
+        return 1
 
     def href(self, target_src_uri: str, anchor: str = "") -> str:
         """A link from this page to another Markdown file, for MkDocs to resolve and validate."""
@@ -112,6 +140,8 @@ class ExplainerExtension(Extension):
         if page is None:
             return
         notes = PageNotes(page)
+        md.convert = nesting.guard_conversion(md.convert, lambda: self._too_deep(notes))
+        md.preprocessors.register(NestingPreprocessor(md, notes), "explainer-nesting", _PRIORITY_NESTING)
         md.inlinePatterns.register(
             CitationPattern(self.site, notes), "explainer-citation", _PRIORITY_CITATIONS
         )
@@ -120,21 +150,49 @@ class ExplainerExtension(Extension):
         )
 
 
+    def _too_deep(self, notes: PageNotes) -> str:
+        notes.report(
+            f"the page nests deeper than it can be converted (more than {nesting.MAX_DEPTH} levels of lists, "
+            "quotes or emphasis somewhere); nest less deeply",
+            "",
+        )
+        self.done(notes)
+        return "<p>This page could not be converted: it nests too deeply.</p>"
+
+
+class NestingPreprocessor(Preprocessor):
+    """Refuses, line by line, text that nests deeper than Python-Markdown can convert."""
+
+    def __init__(self, md: Markdown, notes: PageNotes) -> None:
+        super().__init__(md)
+        self.notes = notes
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        for offset, message in nesting.nesting_problems(text):
+            self.notes.report_line(message, text.count("\n", 0, offset))
+        return [nesting.flatten(line) for line in lines]
+
+
 class CitationPattern(InlineProcessor):
     """``[@id]`` and ``[@id, "quote"]`` become a numbered reference whose title shows the quote."""
 
     def __init__(self, site: Site, notes: PageNotes) -> None:
-        super().__init__(citations.BRACKET.pattern)
+        super().__init__(citations.START.pattern)
         self.site = site
         self.notes = notes
+        self.brackets = citations.InlineBrackets()
 
-    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element, int, int]:
-        written = m.group(0)
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element | None, int | None, int | None]:
+        end = self.brackets.end(data, m.start())
+        if end is None:  # a link's text, or not closed
+            return None, None, None
+        written = data[m.start() : end]
         try:
-            cited = citations.parse(m.group(1))
+            cited = citations.parse(written[1:-1])
         except citations.CitationSyntaxError as error:
             self.notes.report(str(error), written)
-            return _broken(written, str(error)), m.start(0), m.end(0)
+            return _broken(written, str(error)), m.start(), end
         quotes_by_source: dict[str, list[str | None]] = {}
         for item in cited:
             for problem in self.site.check_citation(Citation(item.source, item.quote, Origin("", 0))):
@@ -147,7 +205,7 @@ class CitationPattern(InlineProcessor):
             reference.tail = ", "
             sup.append(reference)
         reference.tail = "]"
-        return sup, m.start(0), m.end(0)
+        return sup, m.start(), end
 
     def _reference(self, source_id: str, quotes: list[str | None], written: str) -> etree.Element:
         """A link to the page's Sources list; numbered later, in document order, by the tree processor."""
@@ -156,7 +214,7 @@ class CitationPattern(InlineProcessor):
             return _broken("?", f"unknown source '{source_id}'")
         quoted = [quote for quote in quotes if quote]
         title = f"{source.title} — {source.publisher}" + (": " if quoted else "")
-        link = etree.Element("a", {"href": f"#ref-{source_id}", "title": title + " / ".join(map(_quoted, quoted))})
+        link = etree.Element("a", {"href": f"#ref-{source_id}", "title": _as_attribute(title + " / ".join(map(_quoted, quoted)))})
         link.set(_SOURCE_KEY, source_id)
         link.set(_QUOTES_KEY, "\x00".join(quoted))
         link.set(_WRITTEN_KEY, written)
@@ -171,11 +229,12 @@ class AnnotateTreeprocessor(Treeprocessor):
         self.done = done
 
     def run(self, root: etree.Element) -> None:
-        self._refuse_unsafe_attributes(root)
+        self._neutralise_unsafe_links(root)
         nested = _nested_links(root)
         self._number_citations(root, nested)
         _unnest_links(nested)
         self._link_terms(root)
+        self._report_unclosed_citations(root)
         if self.notes.numbers:
             section = self._sources_section()
             prettify = PrettifyTreeprocessor(self.md)  # line breaks as in the rest of the page: prettify (10) has run
@@ -204,6 +263,19 @@ class AnnotateTreeprocessor(Treeprocessor):
             for quote in filter(None, link.attrib.pop(_QUOTES_KEY).split("\x00")):
                 if quote not in quotes:
                     quotes.append(quote)
+
+    def _report_unclosed_citations(self, root: etree.Element) -> None:
+        """A ``[@`` left in the text is a citation the pattern could not read (its bracket or quote is
+        not closed); an escaped ``\\[@`` is still a placeholder at this stage, and code is atomic."""
+        for element in root.iter():
+            inside = element.text if element.tag not in ("code", "pre") else None
+            for text in (inside, element.tail):
+                if text and not isinstance(text, AtomicString) and citations.OPENING in text:
+                    start = text.index(citations.OPENING)
+                    self.notes.report(
+                        f"the citation '{shorten(text[start:], 40)}' is not closed: write {citations.EXAMPLE}",
+                        text[start : start + 40],
+                    )
 
     # -- glossary links --------------------------------------------------------------------
 
@@ -256,7 +328,7 @@ class AnnotateTreeprocessor(Treeprocessor):
             {
                 "href": self.notes.href("glossary.md", term_id),
                 "class": "glossary-term",
-                "title": self.site.terms[term_id].definition,
+                "title": _as_attribute(self.site.terms[term_id].definition),
             },
         )
         link.text = AtomicString(written)
@@ -264,13 +336,11 @@ class AnnotateTreeprocessor(Treeprocessor):
 
     # -- safety -----------------------------------------------------------------------------
 
-    def _refuse_unsafe_attributes(self, root: etree.Element) -> None:
-        """Drop event handlers (onclick=, set through an attribute list), and turn a link or image
-        with an unsafe URL into plain text (MkDocs expects every <a> to have an href)."""
+    def _neutralise_unsafe_links(self, root: etree.Element) -> None:
+        """Turn a link or image with a refused URL into plain text before MkDocs reads its URL
+        (it would stop with a traceback on some, such as ``http://[x``). Everything else a page
+        may not hold is refused on the final HTML (:mod:`explainer.inert`), under the same URL rule."""
         for element in root.iter():
-            for name in [name for name in element.attrib if name.lower().startswith("on")]:
-                self.notes.report(f"the attribute '{name}' is refused: a page runs no script written in it", name)
-                del element.attrib[name]
             for url in [element.get(name) for name in _URL_ATTRIBUTES if element.get(name) is not None]:
                 problem = url_problem(url, relative_ok=True)
                 if problem:
@@ -312,11 +382,6 @@ class AnnotateTreeprocessor(Treeprocessor):
         return item
 
 
-def is_safe_url(url: str) -> bool:
-    """Relative links and http(s)/mailto; never javascript:, data: or any other scheme."""
-    return url_scheme(url) in _SAFE_SCHEMES
-
-
 def _nested_links(root: etree.Element) -> dict[etree.Element, etree.Element]:
     """Each link that stands inside another one, with the link around it."""
     return {inner: outer for outer in root.iter("a") for inner in outer.iter("a") if inner is not outer}
@@ -329,14 +394,27 @@ def _unnest_links(nested: dict[etree.Element, etree.Element]) -> None:
         link.attrib.pop("href")
 
 
-def _text_slots(element: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:
-    """In document order: (element, None) for its text, (element, child) for each child's tail."""
-    if not _may_link_inside(element):
+def _text_slots(root: etree.Element) -> Iterator[tuple[etree.Element, etree.Element | None]]:
+    """In document order: (element, None) for its text, (element, child) for each child's tail.
+
+    A walk with a stack of its own: a page may nest elements deeper than Python's recursion limit.
+    """
+    if not _may_link_inside(root):
         return
-    yield element, None
-    for child in element:
-        yield from _text_slots(child)
-        yield element, child
+    yield root, None
+    stack = [(root, iter(root))]
+    while stack:
+        element, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:
+                yield stack[-1][0], element
+        elif _may_link_inside(child):
+            yield child, None
+            stack.append((child, iter(child)))
+        else:
+            yield element, child
 
 
 def _may_link_inside(element: etree.Element) -> bool:
@@ -348,9 +426,15 @@ def _may_link_inside(element: etree.Element) -> bool:
 
 
 def _broken(text: str, why: str) -> etree.Element:
-    span = etree.Element("span", {"class": "citation-error", "title": why})
+    span = etree.Element("span", {"class": "citation-error", "title": _as_attribute(why)})
     span.text = AtomicString(text)
     return span
+
+
+def _as_attribute(text: str) -> str:
+    """``text`` as an attribute value that reads as exactly that text: Python-Markdown's serializer
+    leaves anything that looks like an entity (``&lt;``) as it is, so ``&`` is escaped first."""
+    return text.replace("&", "&amp;")
 
 
 def _quoted(quote: str) -> str:

@@ -8,13 +8,14 @@ cross-file checks live in :mod:`explainer.validate`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import validate
-from .load import YamlError, YamlMap, load_yaml, read_text
+from .load import FileError, YamlList, YamlMap, display_path, list_folder, load_yaml, read_text, refusal
 from .model import (
     ID,
     Citation,
@@ -27,12 +28,18 @@ from .model import (
     QuizItem,
     Source,
     Term,
+    mistyped,
 )
 from .problems import Origin, Problem
 from .quotes import Article
 from .schema import SchemaError, Schemas, id_hint
 
 Item = TypeVar("Item")
+
+SCHEMAS = ("source.schema.json", "glossary.schema.json", "timeline.schema.json", "entities.schema.json")
+"""The schema of each kind of data file (``common.schema.json`` holds what they share)."""
+RESERVED_SOURCE_IDS = ("index",)
+"""Source ids that would take the place of another page: ``sources/index.md`` lists the sources."""
 
 
 @dataclass
@@ -48,17 +55,21 @@ class Loaded:
 
 def load_dataset(root: Path) -> Loaded:
     """Read and check everything under ``root/data``."""
+    # A missing or linked data/ folder, or a broken schema, is one problem rather than one for every file.
+    problem = refusal(root / "data", root, folder=True)
+    if problem:
+        return _nothing_loaded(problem)
     try:
         reader = _Reader(root)
-    except SchemaError as error:
-        return Loaded(Dataset({}, (), (), ()), [error.problem], {}, frozenset())
-    sources = reader.sources()
-    dataset = Dataset(
-        sources=sources,
-        terms=reader.items("glossary.yaml", "terms", reader.term),
-        events=reader.items("timeline.yaml", "events", reader.event),
-        entities=reader.items("entities.yaml", "entities", reader.entity),
-    )
+        sources = reader.sources()
+        dataset = Dataset(
+            sources=sources,
+            terms=reader.items("glossary.yaml", "terms", reader.term),
+            events=reader.items("timeline.yaml", "events", reader.event),
+            entities=reader.items("entities.yaml", "entities", reader.entity),
+        )
+    except (SchemaError, FileError) as error:  # FileError: data/sources/ itself cannot be read
+        return _nothing_loaded(error.problem)
     context = validate.Context(
         dataset=dataset,
         articles=reader.articles,
@@ -69,7 +80,12 @@ def load_dataset(root: Path) -> Loaded:
         glossary_read="glossary.yaml" not in reader.unread,
     )
     problems = reader.problems + list(validate.check(context))
-    return Loaded(dataset, sorted(problems), reader.articles, frozenset(reader.source_ids))
+    # The same problem found twice (a folder that is a link, met from two files) is listed once.
+    return Loaded(dataset, sorted(set(problems)), reader.articles, frozenset(reader.source_ids))
+
+
+def _nothing_loaded(problem: Problem) -> Loaded:
+    return Loaded(Dataset({}, (), (), ()), [problem], {}, frozenset())
 
 
 @dataclass
@@ -88,7 +104,7 @@ class _Reader:
     def __post_init__(self) -> None:
         self.data = self.root / "data"
         self.data_prefix = "data"
-        self.schemas = Schemas(self.data / "schema", f"{self.data_prefix}/schema")
+        self.schemas = Schemas(self.data / "schema", self.root, SCHEMAS)
 
     # -- files -------------------------------------------------------------------------
 
@@ -97,13 +113,13 @@ class _Reader:
 
         None when the file cannot be read or has a problem outside those items.
         """
-        display = path.relative_to(self.root).as_posix()
-        if not path.is_file():
+        display = display_path(path, self.root)
+        if not os.path.lexists(path):
             self.problems.append(Problem(Origin(display, 1), "the file is missing"))
             return None
         try:
-            document, problems = load_yaml(path, display)
-        except YamlError as error:
+            document, problems = load_yaml(path, self.root)
+        except FileError as error:
             self.problems.append(error.problem)
             return None
         self.problems += problems
@@ -115,36 +131,57 @@ class _Reader:
         return document, {path[1] for path in in_items}
 
     def items(self, name: str, key: str, build: Callable[[YamlMap, Origin], Item]) -> tuple[Item, ...]:
-        loaded = self.document(self.data / name, name.replace(".yaml", ".schema.json"), key)
+        schema = name.replace(".yaml", ".schema.json")
+        loaded = self.document(self.data / name, schema, key)
         if not loaded:
             self.unread.add(name)
             return ()
         document, broken = loaded
         display = f"{self.data_prefix}/{name}"
-        entries = document[key]
+        entries = document.get(key) if isinstance(document, YamlMap) else None
+        if not isinstance(entries, YamlList):
+            self.problems.append(Problem(Origin(display, 1), _unusable(f"no list under '{key}'", schema)))
+            self.unread.add(name)
+            return ()
         if key == "terms":
             self.term_ids.update(entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str))
         return tuple(
             item
             for index, entry in enumerate(entries)
             if index not in broken
-            and (item := self._build(build, entry, Origin(display, entries.item_lines[index]))) is not None
+            and (item := self._build(build, entry, Origin(display, entries.item_lines[index]), schema)) is not None
         )
 
-    def _build(self, build: Callable[[YamlMap, Origin], Item], entry: YamlMap, origin: Origin) -> Item | None:
+    def _build(
+        self, build: Callable[[YamlMap, Origin], Item], entry: YamlMap, origin: Origin, schema: str
+    ) -> Item | None:
+        """The model object made from ``entry``, or None with the problem recorded.
+
+        The schema vouches for the form of what reaches here; if an edited schema lets through
+        what the model cannot hold, that is one problem at the item, never a traceback.
+        """
         try:
-            return build(entry, origin)
+            item = build(entry, origin)
         except _BadValue as bad:
             self.problems.append(bad.problem)
             return None
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError) as error:
+            self.problems.append(Problem(origin, _unusable(f"{type(error).__name__}: {error}", schema)))
+            return None
+        wrong = mistyped(item)
+        if wrong:
+            self.problems.append(Problem(origin, _unusable(wrong, schema)))
+            return None
+        return item
 
     def sources(self) -> dict[str, Source]:
         folder = self.data / "sources"
-        for text in sorted(folder.glob("*.txt")):
-            if not text.with_suffix(".yaml").is_file():
+        texts, descriptions = list_folder(folder, self.root, "*.txt"), list_folder(folder, self.root, "*.yaml")
+        for text in texts:
+            if not os.path.lexists(text.with_suffix(".yaml")):
                 self.problems.append(self._orphan(text))
         sources = {}
-        for path in sorted(folder.glob("*.yaml")):
+        for path in descriptions:
             source = self.source_file(path)
             if source:
                 sources[source.id] = source
@@ -158,29 +195,38 @@ class _Reader:
         )
 
     def source_file(self, path: Path) -> Source | None:
-        display = path.relative_to(self.root).as_posix()
+        display = display_path(path, self.root)
         source_id = path.stem
         self.source_ids.add(source_id)
         if not ID.match(source_id):
             self.problems.append(Problem(Origin(display, 1), _bad_id_message(source_id, "file name")))
+            return None
+        if source_id in RESERVED_SOURCE_IDS:
+            self.problems.append(
+                Problem(
+                    Origin(display, 1),
+                    f"the id '{source_id}' is reserved: sources/{source_id}.md is the list of all sources; "
+                    f"rename {source_id}.yaml and {source_id}.txt",
+                )
+            )
             return None
         if not self._article(path.with_suffix(".txt"), display, source_id):
             return None
         loaded = self.document(path, "source.schema.json")
         if not loaded:
             return None
-        return self._build(self.source, loaded[0], Origin(display, 1))
+        return self._build(self.source, loaded[0], Origin(display, 1), "source.schema.json")
 
     def _article(self, text: Path, display: str, source_id: str) -> bool:
-        if not text.is_file():
+        if not os.path.lexists(text):
             self.problems.append(
                 Problem(Origin(display, 1), f"the article's text is missing: add {text.name} beside this file")
             )
             return False
-        display_text = text.relative_to(self.root).as_posix()
+        display_text = display_path(text, self.root)
         try:
-            article = read_text(text, display_text)
-        except YamlError as error:
+            article = read_text(text, self.root)
+        except FileError as error:
             self.problems.append(error.problem)
             return False
         if not article.strip():
@@ -298,6 +344,13 @@ class _At:
             Citation(cited["source"], cited["quote"], Origin(self.origin.path, line))
             for cited, line in zip(entry[key], lines, strict=True)
         )
+
+
+def _unusable(why: str, schema: str) -> str:
+    return (
+        f"the build cannot use this ({why}), which data/schema/{schema} should have refused; "
+        "restore the schema's rules"
+    )
 
 
 def _bad_id_message(value: str, what: str) -> str:

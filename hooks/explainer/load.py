@@ -7,13 +7,24 @@ that know the line of each of their entries, a repeated key is a problem, and ev
 date stays the string the contributor wrote.
 
 It also refuses what data never needs and a hostile file could abuse: anchors and
-aliases (a few lines can expand to gigabytes), tags (which name constructors) and
-nesting deep enough to exhaust the stack.
+aliases (a few lines can expand to gigabytes), tags (which name constructors), merge
+keys, and nesting deep enough to exhaust the stack.
+
+Every file the build reads, data or page, is opened by :func:`open_file`, which holds the
+one rule of what may be read: a regular file inside the project, reached through no
+symbolic link.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import stat
+import sys
+from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +34,11 @@ import yaml
 from .problems import Origin, Problem
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+# YAML 1.1's merge key (<<) and value key (=): PyYAML tags a bare << or = so, and has no
+# constructor for them outside a mapping it flattens itself.
+_MERGE = "tag:yaml.org,2002:merge"
+_VALUE = "tag:yaml.org,2002:value"
 _MAX_DEPTH = 32  # the data nests five levels deep; the parser's recursion gives out near 250
 
 _ESCAPED_QUOTE = re.compile(r'\\\\|\\"')
@@ -30,6 +46,7 @@ _ESCAPED_QUOTE = re.compile(r'\\\\|\\"')
 # a document marker, a byte-order mark, a comment stuck to a block scalar's header ("|#").
 _PYYAML_ONLY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ ]|$)|^%|^---|^\.\.\.|\ufeff|[|>][-+0-9]*#", re.M)
 _FLOW_BREAKS = frozenset("?:,[]{}#")
+_NON_SPACE = re.compile(r"\S")
 
 # Hints for PyYAML's messages, by how the message starts.
 _HINTS = {
@@ -161,22 +178,25 @@ class Written:
         """The line of ``value[offset]``.
 
         YAML folds lines and strips indentation, but keeps the non-space characters in
-        order, so counting them maps an offset in the value back to the file.
+        order, so counting them maps an offset in the value back to the file. Where they
+        stand is found once per text, not once per call: a field can have thousands of problems.
         """
-        wanted = len("".join(value[:offset].split()))
-        body = self.source
-        if body.startswith(("'", '"')):
-            body = body[1:]
-        elif body.startswith(("|", ">")):  # the block's content starts on the next line
-            body = body.partition("\n")[2]
-        header = len(self.source) - len(body)
-        seen = 0
-        for position, char in enumerate(body):
-            if not char.isspace():
-                if seen == wanted:
-                    return self.line + self.source.count("\n", 0, header + position)
-                seen += 1
-        return self.line
+        wanted = bisect_left(_non_space(value), offset)
+        if self.source.startswith(("'", '"')):
+            header = 1
+        elif self.source.startswith(("|", ">")):  # the block's content starts on the next line
+            header = self.source.find("\n") + 1 or len(self.source)
+        else:
+            header = 0
+        places = _non_space(self.source)
+        index = bisect_left(places, header) + wanted
+        return self.line + self.source.count("\n", 0, places[index]) if index < len(places) else self.line
+
+
+@functools.lru_cache(maxsize=8)
+def _non_space(text: str) -> list[int]:
+    """The offset of each character of ``text`` that is not white space."""
+    return [found.start() for found in _NON_SPACE.finditer(text)]
 
 
 class YamlMap(dict):
@@ -194,36 +214,168 @@ class YamlList(list):
     item_lines: list[int]
 
 
-class YamlError(Exception):
-    """The file cannot be read as YAML; ``problem`` says where and why."""
+class FileError(Exception):
+    """The file cannot, or may not, be read; ``problem`` says where and why."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
         self.problem = problem
 
 
-def read_text(path: Path, display: str) -> str:
-    """The file's text, decoded as UTF-8 (a byte-order mark is dropped, CRLF read as LF)."""
-    raw = path.read_bytes()
+class YamlError(FileError):
+    """The file cannot be read as YAML."""
+
+
+_BOM = b"\xef\xbb\xbf"
+# Opening never follows a link in the last step, and never waits on a pipe (O_NONBLOCK);
+# neither flag changes how a regular file reads.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` as messages name it: relative to the project root, with forward slashes."""
+    return path.relative_to(root).as_posix()
+
+
+def refusal(path: Path, root: Path, *, folder: bool = False) -> Problem | None:
+    """Why the build may not read ``path``, a file (or ``folder``) under ``root``; None if it may.
+
+    The one rule for everything the build reads or publishes. Git stores symbolic links, so a
+    contribution can carry one to ``/etc/passwd``, to the build's environment
+    (``/proc/self/environ``) or up out of the project: a link is refused wherever it stands
+    between the root and the file, by its own metadata, before anything is opened, so no byte
+    of its target reaches a message or a log. A pipe or a device is no file either (reading one
+    can block for ever).
+    """
+    parts = path.relative_to(root).parts
+    for depth in range(1, len(parts) + 1):
+        step = root.joinpath(*parts[:depth])
+        last = depth == len(parts)
+        try:
+            mode = os.lstat(step).st_mode
+        except OSError as error:
+            return Problem(Origin(display_path(step, root), 1), _os_message(error, folder or not last))
+        if stat.S_ISLNK(mode):
+            kind = "file" if last and not folder else "folder"
+            return Problem(
+                Origin(display_path(step, root), 1),
+                f"the {kind} is a symbolic link, which the build never follows (it could point anywhere "
+                f"on the machine); replace it with the {kind} itself",
+            )
+    if folder and not stat.S_ISDIR(mode):
+        return Problem(Origin(display_path(path, root), 1), "this is not a folder; replace it with the folder itself")
+    if not folder:
+        return _not_a_file(mode, display_path(path, root))
+    return None
+
+
+def _not_a_file(mode: int, display: str) -> Problem | None:
+    kind = next((kind for is_kind, kind in _NOT_FILES if is_kind(mode)), None)
+    if kind is None:
+        return None
+    return Problem(Origin(display, 1), f"this is {kind}, not a file; replace it with the file itself")
+
+
+def _os_message(error: OSError, folder: bool) -> str:
+    kind = "folder" if folder else "file"
+    if isinstance(error, FileNotFoundError):
+        return f"the {kind} is missing"
+    return f"the {kind} cannot be read ({error.strerror or error}); make it readable (chmod a+r)"
+
+
+@contextmanager
+def open_file(path: Path, root: Path) -> Iterator[Any]:
+    """``path`` opened for reading in binary, if :func:`refusal` allows; raises :class:`FileError`.
+
+    Opened without following a link and checked again once open, so a file swapped for a
+    link or a pipe after the check is refused too.
+    """
+    problem = refusal(path, root)
+    if problem:
+        raise FileError(problem)
+    display = display_path(path, root)
     try:
-        text = raw.decode("utf-8-sig")
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        refused = refusal(path, root)  # a link swapped in since the check (O_NOFOLLOW): say so
+        raise FileError(refused or Problem(Origin(display, 1), _os_message(error, False))) from None
+    with os.fdopen(descriptor, "rb") as file:
+        problem = _not_a_file(os.fstat(descriptor).st_mode, display)
+        if problem:
+            raise FileError(problem)
+        yield file
+
+
+def read_bytes(path: Path, root: Path) -> bytes:
+    """The bytes of ``path``; raises :class:`FileError` when the build may not or cannot read it."""
+    display = display_path(path, root)
+    with open_file(path, root) as file:
+        try:
+            return file.read()
+        except OSError as error:
+            raise FileError(Problem(Origin(display, 1), _os_message(error, False))) from None
+
+
+def read_text(path: Path, root: Path) -> str:
+    """The file's text, decoded as UTF-8 (a byte-order mark is dropped, CRLF read as LF)."""
+    raw = read_bytes(path, root).removeprefix(_BOM)
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise YamlError(
+        raise FileError(
             Problem(
-                Origin(display, line),
+                Origin(display_path(path, root), line),
                 f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
             )
         ) from None
     return text.replace("\r\n", "\n")
 
 
-def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
+def page_file_problem(path: Path, root: Path, *, page: bool) -> Problem | None:
+    """Why MkDocs may not read and publish ``path``, a file of ``docs/``; None if it may.
+
+    The rule of :func:`open_file`, and for a ``page`` (Markdown) UTF-8 text too: MkDocs would
+    stop with a traceback on a page it cannot decode or open.
+    """
+    try:
+        if page:
+            read_text(path, root)
+        else:
+            with open_file(path, root):
+                pass
+    except FileError as error:
+        return error.problem
+    return None
+
+
+def list_folder(folder: Path, root: Path, pattern: str) -> list[Path]:
+    """The entries of ``folder`` whose names match ``pattern`` (``*.yaml``), sorted, links included
+    (reading one is refused with its name); raises :class:`FileError` for a folder that may not be read."""
+    problem = refusal(folder, root, folder=True)
+    if problem:
+        raise FileError(problem)
+    try:
+        return sorted(folder.glob(pattern))
+    except OSError as error:
+        raise FileError(Problem(Origin(display_path(folder, root), 1), _os_message(error, True))) from None
+
+
+def load_yaml(path: Path, root: Path) -> tuple[Any, list[Problem]]:
     """Parse one YAML file into YamlMap/YamlList/scalars, with the problems found on the way.
 
-    Raises :class:`YamlError` when the file cannot be parsed at all.
+    Raises :class:`FileError` (a :class:`YamlError` when it is not YAML) when the file cannot be
+    read or parsed at all.
     """
-    text = read_text(path, display)
+    display = display_path(path, root)
+    text = read_text(path, root)
     try:
         node = _compose(text)
     except _Refused as error:
@@ -285,7 +437,20 @@ class _Builder:
             return self._mapping(node)
         if isinstance(node, yaml.SequenceNode):
             return self._sequence(node)
-        return self.scalars.construct_object(node)
+        if node.tag in (_MERGE, _VALUE):
+            raise self._error(node, f"YAML reads a bare '{node.value}' as a special key, not as text; put it in quotes")
+        try:
+            return self.scalars.construct_object(node)
+        except ValueError as error:  # Python reads at most 4,300 digits of a number (a guard against slow conversions)
+            if node.tag == _INT:
+                digits = sum(char.isdigit() for char in node.value)
+                message = f"a number of {digits:,} digits is too long to read (at most {sys.get_int_max_str_digits():,})"
+            else:
+                message = f"cannot read this value ({error})"
+            raise self._error(node, message + "; put it in quotes if it is text") from None
+
+    def _error(self, node: yaml.Node, message: str) -> YamlError:
+        return YamlError(Problem(Origin(self.display, node.start_mark.line + 1), message))
 
     def _mapping(self, node: yaml.MappingNode) -> YamlMap:
         mapping = YamlMap()
@@ -293,6 +458,8 @@ class _Builder:
         mapping.key_lines = {}
         mapping.written = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                raise self._error(key_node, "merge keys ('<<:') are not allowed in data files; write the fields out")
             key = self.build(key_node)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):

@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime
+import functools
 import re
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .problems import Origin
 
 _MONTHS = tuple(calendar.month_name)
 
-ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"
-"""What an id is, as data/schema/common.schema.json says too: it becomes a URL and an anchor."""
+ID_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$(?!\\n)"
+"""What an id is, as data/schema/common.schema.json says too: it becomes a URL and an anchor.
+
+The whole value: ``(?!\\n)`` stops Python's ``$`` from matching before a final line break
+(``"huanfang-quant\\n"``), and changes nothing in JavaScript, where editors read the schema
+(there ``$`` is already the very end). ``ID.match`` and ``ID.search`` both take ids whole.
+"""
 ID = re.compile(ID_PATTERN)
 
 
@@ -27,10 +37,13 @@ class PartialDate:
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """``2026``, ``2026-04`` or ``2026-04-24``; raises ValueError for an impossible date."""
-        parts = [int(part) for part in text.split("-")]
-        date = cls(*parts)
-        datetime.date(date.year, date.month or 1, date.day or 1)  # raises for 2026-02-30
+        """``2026``, ``2026-04`` or ``2026-04-24``; raises ValueError for an impossible date.
+
+        A month or day written as ``00`` is impossible too, not "unknown": leave it out instead.
+        """
+        date = cls(*(int(part) for part in text.split("-")))
+        year, month, day = date.year, date.month, date.day
+        datetime.date(year, 1 if month is None else month, 1 if day is None else day)  # raises for 2026-02-30, 2024-00
         return date
 
     @property
@@ -156,3 +169,47 @@ class Dataset:
     terms: tuple[Term, ...]
     events: tuple[Event, ...]
     entities: tuple[Entity, ...]
+
+
+def mistyped(item: Any) -> str | None:
+    """The first field of a model object (or of one inside it) whose value is not of its declared
+    type, as ``'term' is a list``; None when every field is what the rest of the build expects.
+
+    The schemas vouch for the data; this holds the model to its own annotations even if a
+    schema is edited to let more through.
+    """
+    for field in dataclasses.fields(item):
+        value = getattr(item, field.name)
+        if not _is_a(value, _hints(type(item))[field.name]):
+            return f"'{field.name}' is {_kind(value)} ({_short(value)})"
+        inner = value if isinstance(value, tuple) else (value,)
+        wrong = next((wrong for part in inner if dataclasses.is_dataclass(part) and (wrong := mistyped(part))), None)
+        if wrong:
+            return wrong
+    return None
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _is_a(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_a(value, option) for option in typing.get_args(hint))
+    if origin is tuple:
+        return isinstance(value, tuple) and all(_is_a(part, typing.get_args(hint)[0]) for part in value)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, origin or hint)
+
+
+def _kind(value: Any) -> str:
+    kinds = ((bool, "true/false"), ((int, float), "a number"), (str, "text"), ((list, tuple), "a list"), (dict, "a mapping"))
+    return "empty" if value is None else next((kind for types_, kind in kinds if isinstance(value, types_)), "a value")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

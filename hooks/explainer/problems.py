@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What a terminal, a CI log or a reader would not show as itself: control characters (a line
+# break or an escape code could forge a log line such as "INFO - Documentation built"), line
+# and paragraph separators, and the marks that reorder text on screen.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each unprintable character written as Python writes it: ``\\n``, ``\\x1b``, ``\\u2028``."""
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -18,10 +29,19 @@ class Origin:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing a contributor must fix, printed as ``path:line: message``."""
+    """One thing a contributor must fix, printed as ``path:line: message``.
+
+    The text is always one line, whatever the file name or the value the message echoes.
+    """
 
     origin: Origin
     message: str
 
     def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
+        return _escaped(f"{self.origin}: {self.message}")
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis, to quote it in a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

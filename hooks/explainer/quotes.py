@@ -16,6 +16,9 @@ _SCAN_LIMIT = 200_000
 _PIECE = 8  # the length of those pieces
 _MAX_PIECES = 64
 _MAX_HITS = 20  # occurrences of one piece looked at
+_SUGGESTIONS = 100
+"""The missing quotes of one article whose closest passage is worked out. Each costs a pass over the
+article: for thousands of them (each reported all the same), a build would take minutes."""
 
 
 def normalise(text: str) -> str:
@@ -30,17 +33,25 @@ class Article:
         self.text = normalise(text)
         self.folded = self.text.casefold()
         """The text case-folded once, for the checks that ignore case."""
+        self._closest: dict[str, str] = {}
+        """The closest passage worked out for each quote, by its normalised text."""
 
     def contains(self, quote: str) -> bool:
         return normalise(quote) in self.text
 
-    def closest(self, quote: str) -> str:
-        """The passage of the article most like ``quote``, by shared character trigrams.
+    def closest(self, quote: str) -> str | None:
+        """The passage of the article most like ``quote``, by shared character trigrams; None once
+        :data:`_SUGGESTIONS` other quotes have had theirs.
 
         One pass over the article with a sliding window, so a long article or a long
         quote costs time in proportion to the article, never to their product.
         """
         wanted = normalise(quote)
+        if wanted not in self._closest and len(self._closest) < _SUGGESTIONS:
+            self._closest[wanted] = self._closest_to(wanted)
+        return self._closest.get(wanted)
+
+    def _closest_to(self, wanted: str) -> str:
         width = max(len(wanted), _SHINGLE)
         shingles = {wanted[i : i + _SHINGLE] for i in range(len(wanted) - _SHINGLE + 1)}
         best, best_start = -1, 0

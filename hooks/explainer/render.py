@@ -59,7 +59,8 @@ class GeneratedPage:
 def escape_markdown(text: Any) -> str:
     """Plain text as Markdown that renders as exactly that text, on one line."""
     escaped = html.escape(" ".join(str(text).split()), quote=False)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    # "???" starts a collapsible block (pymdownx.details), and Markdown cannot escape "?".
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("?", "&#63;")
 
 
 def data_markdown(text: str) -> Markup:

@@ -9,16 +9,20 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
-from .load import line_of
+from .load import FileError, display_path, line_of, list_folder, read_text
 from .model import ID_PATTERN
 from .problems import Origin, Problem
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+"""The draft the build checks with; every schema names it, so no tool has to guess."""
 
 _JSON_TYPES = {
     "string": "text",
@@ -38,35 +42,116 @@ class SchemaError(Exception):
 
 
 class Schemas:
-    """The schemas of one ``data/schema/`` folder, keyed by file name."""
+    """The schemas of one ``data/schema/`` folder, keyed by file name.
 
-    def __init__(self, folder: Path, display: str) -> None:
-        resources = {}
-        for path in sorted(folder.glob("*.schema.json")):
-            try:
-                contents = json.loads(path.read_text("utf-8"))
-                jsonschema.Draft202012Validator.check_schema(contents)
-            except (ValueError, jsonschema.exceptions.SchemaError) as error:
-                message = f"not a usable JSON Schema: {getattr(error, 'message', error)}"
-                raise SchemaError(Problem(Origin(f"{display}/{path.name}", 1), message)) from None
-            resources[path.name] = Resource.from_contents(contents)
+    Raises :class:`SchemaError` for the first schema that cannot be used: missing, unreadable,
+    not JSON, not a 2020-12 schema, or with a ``$ref`` that leads to no schema.
+    """
+
+    def __init__(self, folder: Path, root: Path, required: Iterable[str]) -> None:
+        self._display = display_path(folder, root)
+        try:
+            paths = list_folder(folder, root, "*.schema.json")
+        except FileError as error:
+            raise SchemaError(error.problem) from None
+        texts = {path.name: _read(path, root) for path in paths}
+        for name in required:
+            if name not in texts:
+                raise SchemaError(
+                    Problem(Origin(f"{self._display}/{name}", 1), "the schema is missing: the data is checked against it; restore it")
+                )
+        resources = {name: Resource.from_contents(contents, DRAFT202012) for name, (contents, _) in texts.items()}
         self._resources = resources
         self._registry = Registry().with_resources(resources.items())
+        for name, (contents, text) in texts.items():
+            _check_references(contents, text, self._registry.resolver(name), f"{self._display}/{name}")
 
     def check(self, document: Any, schema: str, display: str) -> list[tuple[tuple, Problem]]:
         """Every way ``document`` (read from ``display``) breaks ``schema``, with the path to it."""
         contents = self._resources[schema].contents
-        if _QuickCheck(self._registry.resolver()).surely_valid(document, contents):
-            return []
-        validator = jsonschema.Draft202012Validator(
-            self._resources[schema].contents, registry=self._registry
-        )
-        errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
+        try:
+            if _QuickCheck(self._registry.resolver(schema)).surely_valid(document, contents):
+                return []
+            validator = jsonschema.Draft202012Validator(contents, registry=self._registry)
+            errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
+        except RecursionError:  # the data nests 32 levels at most (see explainer.load): the schema goes round
+            raise self._unusable(schema, f"checking {display} with it never ends (a $ref leads back to itself); fix the $ref") from None
+        except Exception as error:  # noqa: BLE001 - a schema can pass every check above and still fail to check with
+            raise self._unusable(schema, f"checking {display} with it failed ({type(error).__name__}: {error})") from None
         return [
             (tuple(error.absolute_path), Problem(Origin(display, line), message))
             for error in errors
             for line, message in _describe(error, document)
         ]
+
+    def _unusable(self, schema: str, why: str) -> SchemaError:
+        return SchemaError(Problem(Origin(f"{self._display}/{schema}", 1), f"not a usable JSON Schema: {why}"))
+
+
+def _read(path: Path, root: Path) -> tuple[Any, str]:
+    """A schema file's contents and text, checked to be a JSON Schema of the draft the build uses."""
+    display = display_path(path, root)
+
+    def unusable(line: int, why: str) -> SchemaError:
+        return SchemaError(Problem(Origin(display, line), f"not a usable JSON Schema: {why}"))
+
+    try:
+        text = read_text(path, root)
+    except FileError as error:
+        raise SchemaError(error.problem) from None
+    try:
+        contents = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise unusable(error.lineno, error.msg) from None
+    except (ValueError, RecursionError) as error:  # a number too long, brackets nested too deep
+        raise unusable(1, str(error)) from None
+    if not isinstance(contents, dict) or contents.get("$schema") != DRAFT:
+        raise unusable(1, f'it must be a mapping that starts "$schema": "{DRAFT}", the draft the build checks with')
+    try:
+        jsonschema.Draft202012Validator.check_schema(contents)
+    except jsonschema.exceptions.SchemaError as error:
+        raise unusable(1, error.message) from None
+    except RecursionError:
+        raise unusable(1, "it is nested too deep to check") from None
+    return contents, text
+
+
+def _check_references(contents: Any, text: str, resolver: Any, display: str) -> None:
+    """Raise :class:`SchemaError` for the first ``$ref`` (in the file) that leads to no schema, with its line."""
+    broken: list[str] = []
+    pending = [(contents, resolver)]
+    while pending:
+        node, resolver = pending.pop()
+        if isinstance(node, list):
+            pending += [(item, resolver) for item in node]
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        try:
+            if isinstance(node.get("$id"), str):  # the base that references inside it are read from
+                resolver = resolver.in_subresource(Resource.from_contents(node, DRAFT202012))
+            target = resolver.lookup(ref).contents if isinstance(ref, str) else {}
+        except Exception:  # noqa: BLE001 - Unresolvable, or a malformed reference or $id
+            target = None
+        if target is None and not isinstance(ref, str):
+            raise SchemaError(Problem(Origin(display, 1), f"not a usable JSON Schema: the $id '{node['$id']}' cannot be used"))
+        if not isinstance(target, (dict, bool)):
+            broken.append(ref)
+        pending += [(value, resolver) for value in node.values()]
+    if broken:
+        line, ref = min((_line_of_reference(text, ref), ref) for ref in broken)
+        raise SchemaError(
+            Problem(
+                Origin(display, line),
+                f"not a usable JSON Schema: the $ref '{ref}' leads to no schema in data/schema/; "
+                "fix it, or restore the file it names",
+            )
+        )
+
+
+def _line_of_reference(text: str, ref: str) -> int:
+    found = re.search(r'"\$ref"\s*:\s*' + re.escape(json.dumps(ref, ensure_ascii=False)), text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 class _QuickCheck:
@@ -187,7 +272,8 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
         for field in sorted(set(value) - set(allowed)):
             yield line_of(document, (*path, field)), _unknown_field(field, where, allowed)
     elif error.validator == "type":
-        wanted = _JSON_TYPES.get(error.validator_value, error.validator_value)
+        names = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted = " or ".join(_JSON_TYPES.get(name, name) for name in names)
         yield line, f"{subject} must be {wanted}, not {_yaml_type(value)} ({_show(value)})"
     elif error.validator == "enum":
         choices = ", ".join(repr(choice) for choice in error.validator_value)

@@ -59,6 +59,13 @@ class Site:
             for source in sorted(self.dataset.sources.values(), key=lambda source: source.id)
         ]
 
+    def data_text(self, relative: str) -> str | None:
+        """The text of a data file the pages are made from, to find the line of a problem in it."""
+        path = self.root / relative
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path.read_text("utf-8", errors="replace")
+
     def check_citation(self, citation: Citation) -> list[Problem]:
         return list(validate.check_citation(self._checks, citation))
 

@@ -1,0 +1,51 @@
+"""The one rule for links: which URLs a page or a data field may link to or load.
+
+Everything that checks a URL asks here: the data checks, the page checks on the element
+tree and on the final HTML, and the renderer of source pages.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .problems import shorten
+
+# What browsers ignore inside a URL's scheme ("java\tscript:" is "javascript:").
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+EXTERNAL_SCHEMES = frozenset({"http", "https"})
+"""The only ways a link may leave the site."""
+
+
+def url_scheme(url: str) -> str:
+    """The scheme a browser would see in ``url``, lower-cased; "" for a relative URL."""
+    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
+    return scheme[1].lower() if scheme else ""
+
+
+def unsafe_url_message(url: str) -> str:
+    return f"link to '{shorten(url)}' refused: only http:// and https:// links may leave the site"
+
+
+def url_problem(url: str, *, relative_ok: bool) -> str | None:
+    """Why a link target is refused, or None.
+
+    Pages may link to pages of this site (MkDocs checks those links) and to mailto:;
+    data may not, because a data field is shown on generated pages at different depths.
+    """
+    scheme = url_scheme(url)
+    if scheme not in EXTERNAL_SCHEMES and not (relative_ok and scheme in ("", "mailto")):
+        if scheme or relative_ok:
+            return unsafe_url_message(url)
+        return (
+            f"relative link '{shorten(url)}' refused: a data field may be shown on several pages, "
+            "so its links are absolute http:// or https:// addresses"
+        )
+    if any(char.isspace() for char in url.strip()):
+        return f"the link '{shorten(url)}' contains a space; write it as %20"
+    try:
+        urlsplit(url)
+    except ValueError as error:  # "http://[x": MkDocs would stop on it with a traceback
+        return f"the link '{shorten(url)}' is not a valid URL ({error})"
+    return None
