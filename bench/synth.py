@@ -128,11 +128,12 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
             clone = {
                 "id": new_id,
                 "term": name.capitalize(),
-                "zh": term["zh"],
                 "aliases": [alias, name],
                 "definition": term["definition"],
                 "body": repoint(term["body"], copy),
             }
+            if term.get("zh"):
+                clone["zh"] = term["zh"]
             if term.get("see_also"):
                 clone["see_also"] = [terms.mapping[copy][other] for other in term["see_also"]]
             clone["sources"] = [sources.mapping[copy][source] for source in term["sources"]]

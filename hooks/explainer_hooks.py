@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import watchdog.events
 from explainer import inert
 from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
-from explainer.load import page_file_problem
+from explainer.load import linked_folders, page_file_problem
 from explainer.problems import Origin, Problem
 from explainer.render import problems_banner
 from explainer.site import Site
@@ -65,6 +65,7 @@ _build: _Build | None = None
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     root = Path(config.config_file_path).parent
+    _refuse_linked_folders(Path(config.docs_dir), root)
     build = _Build(Site(root), PurePosixPath(Path(config.docs_dir).relative_to(root).as_posix()))
     for problem in build.site.problems:
         log.error(str(problem))
@@ -77,6 +78,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     )
     _build = build
     return config
+
+
+def _refuse_linked_folders(docs: Path, root: Path) -> None:
+    """Stop before MkDocs walks a link to a folder in docs/ (see explainer.load.linked_folders),
+    in `mkdocs serve` too: there is no site to make that does not walk it."""
+    linked = linked_folders(docs, root)
+    for problem in linked:
+        log.error(str(problem))
+    if linked:
+        raise PluginError(f"{len(linked)} file(s) of {docs.relative_to(root).as_posix()}/ refused, listed above; nothing was built")
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:

@@ -18,7 +18,8 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +123,7 @@ def _ten_thousand_terms(project: Project, broken: int | None = None) -> int | No
     for number in range(10_000):
         definition = "" if number == broken else f"    definition: Gadget number {number}.\n"
         entries.append(
-            f"  - id: gadget-{number}\n    term: Gadget {number}\n    zh: DeepSeek\n    aliases: [Gadget{number}]\n"
+            f"  - id: gadget-{number}\n    term: Gadget {number}\n    aliases: [Gadget{number}]\n"
             f"{definition}    body: Gadget {number} is general background.\n    sources: [v4-brief]\n\n"
         )
     project.replace("data/glossary.yaml", "terms:\n", "terms:\n" + "".join(entries))
@@ -131,14 +132,32 @@ def _ten_thousand_terms(project: Project, broken: int | None = None) -> int | No
     return project.replace("data/glossary.yaml", f"  - id: gadget-{broken}\n", f"  - id: gadget-{broken}\n")
 
 
-CUDA_BODY = "      CUDA and the libraries around it are a large part"
-"""The first line of the body of the term 'cuda', where the Markdown-field cases write."""
+PROBE = """\
+  - id: probe
+    term: Probe
+    aliases: [utilize an advanced]
+    definition: A term the cases below write into, so that they do not depend on the real glossary's wording.
+    body: >-
+      PROBE body [@wmw-analysis, "moving entirely from NVIDIA's CUDA ecosystem to Huawei's CANN framework"].
+    see_also: [moe]
+    sources: [v4-brief]
+
+"""
+"""A term put first in the glossary; line 1 of it is line 5 of the file (after ``terms:``)."""
+PROBE_BODY = "      PROBE body"
+
+
+def _probe(old: str, new: str, message: str, line: int) -> Case:
+    """The probe term with ``old`` written as ``new``; the message stands on ``line`` of the probe (from 1)."""
+    assert old in PROBE, old
+    return Case("data/glossary.yaml", "terms:\n", "terms:\n" + PROBE.replace(old, new), message, line_offset=line)
+
 
 DATA_CASES: dict[str, Case | Edit] = {
     # -- YAML that cannot be read ------------------------------------------------------------
-    "tab indentation": Case(
-        "data/glossary.yaml", "    zh: 混合专家", "\tzh: 混合专家",
-        "invalid YAML: found character '\\t' that cannot start any token (YAML indents with spaces, never tabs)",
+    "tab indentation": _probe(
+        "    term: Probe", "\tterm: Probe",
+        "invalid YAML: found character '\\t' that cannot start any token (YAML indents with spaces, never tabs)", 2,
     ),
     "unclosed double quote": Case(
         "data/sources/v4-brief.yaml",
@@ -150,9 +169,8 @@ DATA_CASES: dict[str, Case | Edit] = {
         "data/sources/v4-brief.yaml", "title: A Strategic Move", "title: 'A Strategic Move",
         "invalid YAML: a quoted string is not closed on this line",
     ),
-    "duplicated key": Case(
-        "data/glossary.yaml", "    zh: 混合专家\n", "    zh: 混合专家\n    zh: 混合\n",
-        "'zh' is given twice (first on line 7); keep one", line_offset=1,
+    "duplicated key": _probe(
+        "    term: Probe\n", "    term: Probe\n    term: Probe again\n", "'term' is given twice (first on line 6); keep one", 3
     ),
     "indented too little": Case(
         "data/glossary.yaml", "    term: Mixture of Experts (MoE)", "   term: Mixture of Experts (MoE)",
@@ -343,9 +361,9 @@ DATA_CASES: dict[str, Case | Edit] = {
     "duplicate id in one file": Case(
         "data/entities.yaml", "  - id: huanfang-quant", "  - id: deepseek", "id 'deepseek' is already used on line 5"
     ),
-    "one alias for two terms": Case(
-        "data/glossary.yaml", "    aliases: [CUDA]", "    aliases: [CUDA, CANN]",
-        "alias 'CANN' already links to term 'cann'; an alias must name one term", line_offset=-3,
+    "one alias for two terms": _probe(
+        "[utilize an advanced]", "[utilize an advanced, MoE]",
+        "alias 'MoE' already links to term 'probe'; an alias must name one term", PROBE.count("\n") + 1,
     ),
     "id with spaces": _with_message(
         _new_entity("Huawei Cloud"),
@@ -389,10 +407,8 @@ DATA_CASES: dict[str, Case | Edit] = {
         "file name 'V4-Brief' is not a valid id: use lower-case ASCII letters and digits joined by single "
         "hyphens, e.g. attention-compression; did you mean 'v4-brief'?",
     ),
-    "see_also names the term itself": Case(
-        "data/glossary.yaml", "    see_also: [activated-parameters, parameters, inference]",
-        "    see_also: [moe, parameters, inference]",
-        "term 'moe' lists itself in see_also; remove it", line_offset=-9,
+    "see_also names the term itself": _probe(
+        "    see_also: [moe]", "    see_also: [probe]", "term 'probe' lists itself in see_also; remove it", 1
     ),
     # -- citations ---------------------------------------------------------------------------
     "unknown source in a YAML citation": Case(
@@ -418,13 +434,13 @@ DATA_CASES: dict[str, Case | Edit] = {
         "cut Chinese firms off from Nvidia’s most powerful chips, and they later also restricted…\"",
         line_offset=-1,
     ),
-    "quote not in the article, in a Markdown field": Case(
-        "data/glossary.yaml",
+    "quote not in the article, in a Markdown field": _probe(
         "[@wmw-analysis, \"moving entirely from NVIDIA's CUDA ecosystem to Huawei's CANN framework\"]",
         "[@wmw-analysis, \"moving entirely from NVIDIA's CUDA platform to Huawei's CANN framework\"]",
         "the quote \"moving entirely from NVIDIA's CUDA platform to Huawei's CANN framework\" is not in the text "
         "of 'wmw-analysis'; the closest passage is \"moving entirely from NVIDIA's CUDA ecosystem to Huawei's CANN "
         "framework,\"",
+        6,
     ),
     "malformed citation in a Markdown field": Case(
         "data/glossary.yaml", '[@tmtpost-card, "Development of custom kernels to replace CUDA-specific operations"]',
@@ -432,16 +448,16 @@ DATA_CASES: dict[str, Case | Edit] = {
         "cannot read the citation '[@tmtpost-card, p. 3]': write [@source-id] or [@source-id, \"words copied from "
         "the article\"], separated by ';' when there are several",
     ),
-    "term listed for a source that never names it": Case(
-        "data/glossary.yaml", "    sources: [v4-brief, tmtpost-card]", "    sources: [v4-brief, ringoo-reader]",
-        "term 'moe' is listed as used in 'ringoo-reader', but none of its names or aliases occurs in that "
+    "term listed for a source that never names it": _probe(
+        "    sources: [v4-brief]", "    sources: [v4-brief, ringoo-reader]",
+        "term 'probe' is listed as used in 'ringoo-reader', but none of its names or aliases occurs in that "
         "article's text; add the form the article uses to aliases, or drop the source",
-        line_offset=-10,
+        1,
     ),
     # -- dates -------------------------------------------------------------------------------
     "date in the wrong form": Case(
         "data/timeline.yaml", '    date: "2022"', '    date: "22"',
-        "events[0].date: '22' is not an ISO 8601 date at year, month or day precision: 2026, 2026-04 or 2026-04-24",
+        "events[0].date: '22' is not an ISO 8601 date at year, half-year, quarter, month or day precision: 2026, 2026-H2, 2026-Q4, 2026-04 or 2026-04-24",
     ),
     "impossible date (30 February)": Case(
         "data/sources/v4-brief.yaml", 'accessed: "2026-11-23"', 'accessed: "2026-02-30"',
@@ -476,30 +492,30 @@ DATA_CASES: dict[str, Case | Edit] = {
         "url: https://example.org/a brief",
         "url: 'https://example.org/a brief' is not an absolute http:// or https:// URL without spaces",
     ),
-    "javascript: link in a Markdown field": Case(
-        "data/glossary.yaml", CUDA_BODY, "      [CUDA](javascript:alert(1)) and the libraries around it are a large part",
-        "link to 'javascript:alert(1)' refused: only http:// and https:// links may leave the site",
+    "javascript: link in a Markdown field": _probe(
+        PROBE_BODY, "      [CUDA](javascript:alert(1)) body",
+        "link to 'javascript:alert(1)' refused: only http:// and https:// links may leave the site", 6,
     ),
-    "data: image in a Markdown field": Case(
-        "data/glossary.yaml", CUDA_BODY, "      ![CUDA](data:image/svg+xml;base64,PHN2Zz4=) and the libraries around it are a large part",
-        "link to 'data:image/svg+xml;base64,PHN2Zz4=' refused: only http:// and https:// links may leave the site",
+    "data: image in a Markdown field": _probe(
+        PROBE_BODY, "      ![CUDA](data:image/svg+xml;base64,PHN2Zz4=) body",
+        "link to 'data:image/svg+xml;base64,PHN2Zz4=' refused: only http:// and https:// links may leave the site", 6,
     ),
-    "relative link in a Markdown field": Case(
-        "data/glossary.yaml", CUDA_BODY, "      [CUDA](../topics/off-cuda.md) and the libraries around it are a large part",
+    "relative link in a Markdown field": _probe(
+        PROBE_BODY, "      [CUDA](../topics/off-cuda.md) body",
         "relative link '../topics/off-cuda.md' refused: a data field may be shown on several pages, so its links "
-        "are absolute http:// or https:// addresses",
+        "are absolute http:// or https:// addresses", 6,
     ),
-    "link with a space in a Markdown field": Case(
-        "data/glossary.yaml", CUDA_BODY, "      [CUDA](https://example.org/cuda docs) and the libraries around it are a large part",
-        "the link 'https://example.org/cuda docs' contains a space; write it as %20",
+    "link with a space in a Markdown field": _probe(
+        PROBE_BODY, "      [CUDA](https://example.org/cuda docs) body",
+        "the link 'https://example.org/cuda docs' contains a space; write it as %20", 6,
     ),
-    "attribute list in a Markdown field": Case(
-        "data/glossary.yaml", CUDA_BODY, '      CUDA{ onclick="alert(1)" } and the libraries around it are a large part',
-        "attribute lists ('{: ... }') are not allowed in data: they can set any HTML attribute",
+    "attribute list in a Markdown field": _probe(
+        PROBE_BODY, '      CUDA{ onclick="alert(1)" } body',
+        "attribute lists ('{: ... }') are not allowed in data: they can set any HTML attribute", 6,
     ),
-    "raw HTML in a Markdown field": Case(
-        "data/glossary.yaml", CUDA_BODY, "      <img src=x onerror=alert(1)> and the libraries around it are a large part",
-        "raw HTML is not allowed in data; write Markdown (use &lt; for a literal '<')",
+    "raw HTML in a Markdown field": _probe(
+        PROBE_BODY, "      <img src=x onerror=alert(1)> body",
+        "raw HTML is not allowed in data; write Markdown (use &lt; for a literal '<')", 6,
     ),
 }
 
@@ -674,7 +690,10 @@ domestically developed chipset platform"], and one that breaks a line in the art
 EDGE_TERM = """\
   - id: cloud-rocket
     term: Cloud ☁️ and rocket 🚀
-    zh: 华为
+    zh:
+      - form: 华为
+        script: Simplified
+        source: mittr-three-reasons
     aliases: [云端☁️, 🚀火箭]
     definition: A term whose aliases are Chinese and emoji.
     body: General background, with an emoji 🚀 and Chinese 云端 in its body.
@@ -731,7 +750,7 @@ def test_inputs_that_look_bad_build_and_render_right(project: Project):
     # See-also cycles are allowed: CANN and CUDA name each other.
     assert cann.find_next("a", href="#cuda") and cuda.find_next("a", href="#cann")
     forecast = build.html("timeline/").find(id="huawei-supernode-supports-v4")
-    assert "Forecast" in forecast.find_next(class_="admonition").get_text()
+    assert forecast.name == "h3" and forecast.find_previous("h2")["id"] == "forecasts"  # listed with the forecasts
     published = build.site / "sources" / "v4-brief.txt"
     assert published.read_bytes() == project.path("data/sources/v4-brief.txt").read_bytes()
 
@@ -882,9 +901,9 @@ def test_a_symbolic_link_is_refused_wherever_the_build_reads(project: Project, r
 @pytest.mark.parametrize(
     ("link", "target", "secret"),
     [
-        ("docs/x.txt", "/etc/passwd", "root:"),
-        ("data/sources/leak.txt", "/proc/self/environ", "SOURCE_DATE_EPOCH"),
-        ("docs/topics/leak.md", "../../../../../../../../../../etc/passwd", "root:"),
+        ("docs/x.txt", "/etc/passwd", "root:x:0:0:"),
+        ("data/sources/leak.txt", "/proc/self/environ", "SOURCE_DATE_EPOCH=1767225600"),
+        ("docs/topics/leak.md", "../../../../../../../../../../etc/passwd", "root:x:0:0:"),
     ],
 )
 def test_files_of_the_machine_are_never_published_through_a_link(project: Project, link: str, target: str, secret: str):
@@ -948,7 +967,8 @@ if __name__ == "sitecustomize" and os.environ.get("EXPLAINER_TEST_UNREADABLE"):
 
 
 class Unreadable:
-    """Makes files unreadable, as chmod 000 does for anyone but root (see above)."""
+    """Makes files unreadable, as chmod 000 does for anyone but root (see above): in the builds and
+    previews started from now on, and in this process inside :meth:`here`."""
 
     def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -958,11 +978,16 @@ class Unreadable:
         self.listing.write_text("", encoding="utf-8")
         monkeypatch.setenv("EXPLAINER_TEST_UNREADABLE", str(self.listing))
         monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
-        namespace: dict = {"__name__": "explainer_test_unreadable"}
-        exec(compile(_UNREADABLE_MODULE, str(module), "exec"), namespace)  # noqa: S102 - the helper above, in this process too
-        monkeypatch.setattr(os, "open", namespace["os_open"])
-        monkeypatch.setattr("io.open", namespace["open"])
-        monkeypatch.setattr("builtins.open", namespace["open"])
+        self._helper: dict = {"__name__": "explainer_test_unreadable"}
+        exec(compile(_UNREADABLE_MODULE, str(module), "exec"), self._helper)  # noqa: S102 - the helper above
+
+    @contextmanager
+    def here(self) -> Iterator[None]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(os, "open", self._helper["os_open"])
+            patch.setattr("io.open", self._helper["open"])
+            patch.setattr("builtins.open", self._helper["open"])
+            yield
 
     def make(self, path: Path) -> None:
         """``path`` cannot be read from now on; its time is touched, as chmod does, so a preview rebuilds."""
@@ -970,10 +995,13 @@ class Unreadable:
             listing.write(os.path.abspath(path) + "\n")
         os.utime(path)
 
-    def restore(self, path: Path) -> None:
-        lines = self.listing.read_text("utf-8").splitlines()
-        self.listing.write_text("".join(line + "\n" for line in lines if line != os.path.abspath(path)), encoding="utf-8")
-        os.utime(path)
+    def clear(self) -> None:
+        """Every file readable again, each touched so that a preview rebuilds."""
+        paths = self.listing.read_text("utf-8").splitlines()
+        self.listing.write_text("", encoding="utf-8")
+        for path in paths:
+            if os.path.exists(path):
+                os.utime(path)
 
 
 @pytest.fixture
@@ -1002,12 +1030,14 @@ def test_an_unreadable_file_is_one_precise_line(project: Project, unreadable: Un
     build = project.build()
     _expect_refused(project, build, message, checksum_before)
     if relative.startswith("data"):
-        assert [str(problem) for problem in Site(project.root).problems] == [message]
+        with unreadable.here():
+            problems = Site(project.root).problems
+        assert [str(problem) for problem in problems] == [message]
 
 
 PAGE_CASES: dict[str, Edit] = {
     "a page that is not UTF-8": Edit(
-        "docs/topics/off-cuda.md", _write("docs/topics/off-cuda.md", "# CUDA\n\nOne line.\n".encode() + b"caf\xe9\n"),
+        "docs/topics/off-cuda.md", _write("docs/topics/off-cuda.md", b"# CUDA\n\nOne line.\ncaf\xe9\n"),
         "not UTF-8 text (byte 0xe9); save the file as UTF-8", line=4,
     ),
     "a page with a byte-order mark, then a byte that is not UTF-8": Edit(
@@ -1037,6 +1067,8 @@ def test_a_page_that_cannot_be_read_is_one_precise_line(project: Project, case: 
 @pytest.mark.parametrize("wrong", ["2024-00-15", "2024-00", "2026-11-00", "0000-04-01"])
 def test_a_zero_month_day_or_year_is_refused_in_every_date_field(project: Project, field: str, wrong: str):
     """Every date field, each with each kind of zero: one line each (the read of `mkdocs serve`)."""
+    if field == "accessed" and wrong.count("-") == 1:
+        wrong += "-01"  # the day an article was read is always known
     if field == "date":
         line = project.replace("data/timeline.yaml", '    date: "2024-12"', f'    date: "{wrong}"')
         path = "data/timeline.yaml"
@@ -1044,10 +1076,8 @@ def test_a_zero_month_day_or_year_is_refused_in_every_date_field(project: Projec
         line = project.replace("data/timeline.yaml", '      - date: "2026-01"', f'      - date: "{wrong}"')
         path = "data/timeline.yaml"
     else:
-        path = "data/sources/v4-brief.yaml"
-        if field not in project.read(path):
-            project.replace(path, "published_note:", f'{field}: "2026-04-01"\npublished_note:')
-        line = project.replace(path, f'{field}: "', f'{field}: "{wrong}" #') if False else _set_field(project, path, field, wrong)
+        path = "data/sources/mittr-three-reasons.yaml"
+        line = _set_field(project, path, field, wrong)
     key = field.rpartition(".")[2]
     assert [str(problem) for problem in Site(project.root).problems] == [
         f"{path}:{line}: {key}: '{wrong}' is not a date on the calendar"

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import Project, run_build
-from test_bad_data import DATA_CASES, PAGE, checksums
+from test_bad_data import DATA_CASES, PAGE, PAGE_CASES, UNREADABLE_MESSAGE, Unreadable, checksums
 from test_validation import Case
 
 PAGES = ("", "glossary/", "timeline/", "who/", "sources/", "sources/v4-brief/", "topics/off-cuda/")
@@ -112,7 +112,13 @@ class Preview:
 
 
 @pytest.fixture
-def preview(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Preview]:
+def unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Unreadable:
+    return Unreadable(tmp_path / "unreadable", monkeypatch)
+
+
+@pytest.fixture
+def preview(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, unreadable: Unreadable) -> Iterator[Preview]:
+    """A preview of the project; files made unreadable by ``unreadable`` are unreadable to it too."""
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     server = Preview(project, tmp_path / "serve.log")
@@ -190,3 +196,103 @@ def _fresh_build(project: Project, folder: Path) -> dict[str, bytes]:
     return {path: (build.site / (path + "index.html" if path.endswith("/") or not path else path)).read_bytes()
             for path in COMPARED}
 
+
+# -- what used to stop the preview: each is shown on the banner, and the preview keeps answering ----
+
+def _case(name: str):
+    """A step made of one of test_bad_data's cases: apply it; the problem it must show."""
+
+    def step(project: Project, unreadable: Unreadable) -> str:
+        case = DATA_CASES.get(name) or PAGE_CASES[name]
+        if isinstance(case, Case):
+            line = project.replace(case.path, case.old, case.new) + case.line_offset
+        else:
+            line = case.apply(project) or case.line
+        return f"{case.path}:{case.line or line}: {case.message}"
+
+    return step
+
+
+def _unreadable(relative: str):
+    def step(project: Project, unreadable: Unreadable) -> str:
+        unreadable.make(project.path(relative))
+        return f"{relative}:1: {UNREADABLE_MESSAGE}"
+
+    return step
+
+
+def _link(relative: str, target: str, *also: str):
+    def step(project: Project, unreadable: Unreadable) -> str:
+        for copy in also:
+            shutil.copy(project.path("data/sources/v4-brief.yaml"), project.path(copy))
+        project.path(relative).symlink_to(target)
+        return (
+            f"{relative}:1: the file is a symbolic link, which the build never follows (it could point anywhere "
+            "on the machine); replace it with the file itself"
+        )
+
+    return step
+
+
+BROKEN = {
+    "merge key": _case("merge key with a block mapping"),
+    "name: =": _case("a bare = as a value"),
+    "term: <<": _case("a bare << as a value"),
+    "a number of 5,000 digits": _case("a number of 5,000 digits"),
+    "an unreadable data file": _unreadable("data/glossary.yaml"),
+    "an unreadable article": _unreadable("data/sources/v4-brief.txt"),
+    "an unreadable schema": _unreadable("data/schema/common.schema.json"),
+    "a schema deleted": _case("a schema deleted"),
+    "a schema {}": _case("a schema that is {}"),
+    "a $ref to a missing file": _case("a $ref to a missing file"),
+    "an unreadable page": _unreadable("docs/index.md"),
+    "a page that is not UTF-8": _case("a page that is not UTF-8"),
+    "an article linked to /etc/passwd": _link("data/sources/leak.txt", "/etc/passwd", "data/sources/leak.yaml"),
+    "a file of docs/ linked to /etc/passwd": _link("docs/leak.txt", "/etc/passwd"),
+}
+"""What gave a traceback and stopped the preview, each with the one line it must show instead."""
+
+
+@pytest.mark.slow
+def test_the_preview_shows_what_used_to_stop_it_and_keeps_answering(
+    preview: Preview, project: Project, unreadable: Unreadable
+):
+    originals = {
+        path.relative_to(project.root).as_posix(): path.read_bytes()
+        for folder in ("data", "docs")
+        for path in (project.root / folder).rglob("*")
+        if path.is_file()
+    }
+    for name, step in BROKEN.items():
+        problem = step(project, unreadable)
+        preview.until(
+            lambda problem=problem: problem in _banner(preview.page("")) and problem in _banner(preview.page("glossary/")),
+            f"{name}: the preview does not show {problem!r}",
+        )
+        _restore(project, unreadable, originals)
+        preview.until(lambda: not _banner(preview.page("")), f"{name}: the preview still shows a problem once fixed")
+
+
+def _restore(project: Project, unreadable: Unreadable, originals: dict[str, bytes]) -> None:
+    """Every file of data/ and docs/ as it was; links and files added since, removed."""
+    for path in sorted((project.root / "data").rglob("*")) + sorted((project.root / "docs").rglob("*")):
+        relative = path.relative_to(project.root).as_posix()
+        if path.is_symlink() or (path.is_file() and relative not in originals):
+            path.unlink()
+    unreadable.clear()
+    for relative, content in originals.items():
+        path = project.path(relative)
+        if not path.exists() or path.read_bytes() != content:
+            path.write_bytes(content)
+
+
+@pytest.mark.slow
+def test_the_preview_recovers_when_data_is_moved_away_and_back(preview: Preview, project: Project, tmp_path: Path):
+    before = preview.page("glossary/")
+    (project.root / "data").rename(tmp_path / "data-away")
+    time.sleep(3)  # a few polls of the watcher: the preview keeps answering with the site it has
+    assert preview.page("glossary/") == before
+    (tmp_path / "data-away").rename(project.root / "data")
+    time.sleep(3)
+    project.replace("data/glossary.yaml", "definition: A model design that", "definition: A model design (back) that")
+    preview.until(lambda: b"(back)" in preview.page("glossary/"), "an edit of data/ after it came back is not shown")

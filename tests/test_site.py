@@ -197,3 +197,39 @@ def test_each_source_page_links_to_the_text_as_received(site: Build, source_id: 
     assert article.find("a", href=f"../{source_id}.txt")
     published = site.site / "sources" / f"{source_id}.txt"
     assert published.read_bytes() == (ROOT / "data" / "sources" / f"{source_id}.txt").read_bytes()
+
+
+def test_the_timeline_reads_in_date_order_with_forecasts_apart(site: Build):
+    """Dated as precisely as the sources are, events read in date order (a coarser date after the
+    finer ones it contains, equal dates in the file's order), and forecasts come after, apart."""
+    events = load_dataset(ROOT).dataset.events
+    in_file = [event.id for event in events]
+    by_id = {event.id: event for event in events}
+    page = site.html("timeline/")
+    shown = [heading["id"] for heading in page.select("article h2[id], article h3[id]") if heading["id"] in by_id]
+    assert sorted(shown) == sorted(in_file)
+    forecasts_at = [heading["id"] for heading in page.select("article h2[id], article h3[id]")].index("forecasts")
+    headings = [heading["id"] for heading in page.select("article h2[id], article h3[id]")]
+    happened = [event_id for event_id in headings[:forecasts_at] if event_id in by_id]
+    predicted = [event_id for event_id in headings[forecasts_at:] if event_id in by_id]
+    assert all(not by_id[event_id].forecast for event_id in happened)
+    assert predicted and all(by_id[event_id].forecast for event_id in predicted)
+    for part in (happened, predicted):
+        keys = [(by_id[event_id].date.earliest, by_id[event_id].date.latest, in_file.index(event_id)) for event_id in part]
+        assert keys == sorted(keys), part
+
+
+@pytest.mark.parametrize(
+    ("written", "readable", "earliest", "latest"),
+    [
+        ("2025-H2", "Second half of 2025", "2025-07-01", "2025-12-31"),
+        ("2026-Q4", "Fourth quarter of 2026", "2026-10-01", "2026-12-31"),
+        ("2026-02", "February 2026", "2026-02-01", "2026-02-28"),
+        ("2026", "2026", "2026-01-01", "2026-12-31"),
+    ],
+)
+def test_a_date_is_as_precise_as_written(written: str, readable: str, earliest: str, latest: str):
+    from explainer.model import PartialDate
+
+    date = PartialDate.parse(written)
+    assert (str(date), date.readable(), str(date.earliest), str(date.latest)) == (written, readable, earliest, latest)

@@ -50,6 +50,22 @@ CASES = {
         "see_also: no term has the id 'activated-parameter'; did you mean 'activated-parameters'?",
         line_offset=-_lines_between("data/glossary.yaml", "  - id: moe\n", "    see_also: [activated-parameters,"),
     ),
+    "a Chinese form its source does not use": Case(
+        "data/glossary.yaml",
+        "        standard: true\n",
+        "        source: v4-brief\n",
+        "the Chinese form '混合专家' is not in the text of 'v4-brief': give the source whose text uses it, "
+        "copied exactly, or mark it 'standard: true'",
+        line_offset=-2,
+    ),
+    "a Chinese form neither from a source nor standard": Case(
+        "data/glossary.yaml",
+        "        script: Simplified\n        standard: true\n",
+        "        script: Simplified\n",
+        "the Chinese form '混合专家' needs either 'source:' (the source whose text uses it) or 'standard: true' "
+        "(the usual term, which no source uses), not both or neither",
+        line_offset=-1,
+    ),
     "citation to an unknown source in YAML": Case(
         "data/timeline.yaml",
         "      - source: tmtpost-card",
@@ -75,8 +91,8 @@ CASES = {
         "data/timeline.yaml",
         '    date: "2024-12"',
         '    date: "Dec 2024"',
-        "events[2].date: 'Dec 2024' is not an ISO 8601 date at year, month or day precision: "
-        "2026, 2026-04 or 2026-04-24",
+        "events[2].date: 'Dec 2024' is not an ISO 8601 date at year, half-year, quarter, month or day precision: "
+        "2026, 2026-H2, 2026-Q4, 2026-04 or 2026-04-24",
     ),
     "javascript: URL": Case(
         "data/sources/mittr-three-reasons.yaml",

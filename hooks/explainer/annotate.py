@@ -23,7 +23,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 
-from . import citations, nesting
+from . import citations, floods, nesting
 from .model import Citation
 from .problems import Origin, Problem, shorten
 from .urls import url_problem
@@ -31,17 +31,17 @@ from .urls import url_problem
 if TYPE_CHECKING:
     from .site import Site
 
-# Text inside these is never a place for a glossary link: code, links, headings, titles.
+# Text inside these is never a place for a glossary link: code, links, headings, titles, a name's Chinese forms.
 _NO_LINKS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "summary"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_TITLE_CLASSES = frozenset({"admonition-title", "citation", "citation-error", "explainer-sources"})
+_TITLE_CLASSES = frozenset({"admonition-title", "citation", "citation-error", "explainer-sources", "explainer-zh"})
 # Attributes whose value a browser follows or loads as a URL.
 _URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "background", "data")
 # Attributes that carry a citation from the inline pattern to the tree processor, then go.
 _SOURCE_KEY = "data-explainer-source"
 _QUOTES_KEY = "data-explainer-quotes"
 _WRITTEN_KEY = "data-explainer-written"
-_PRIORITY_NESTING = 40  # before the block parser sees the text (normalize_whitespace is 30)
+_PRIORITY_LIMITS = 40  # before the block parser sees the text (normalize_whitespace is 30)
 _PRIORITY_CITATIONS = 185  # before backslash escapes (180), after code spans (190)
 # After inline patterns (20) and attr_list (8), so that attributes written as { ... } are in place
 # to be checked and their text is never linked; before abbr (7), toc (5) and relpath (0).
@@ -141,7 +141,7 @@ class ExplainerExtension(Extension):
             return
         notes = PageNotes(page)
         md.convert = nesting.guard_conversion(md.convert, lambda: self._too_deep(notes))
-        md.preprocessors.register(NestingPreprocessor(md, notes), "explainer-nesting", _PRIORITY_NESTING)
+        md.preprocessors.register(LimitsPreprocessor(md, notes), "explainer-limits", _PRIORITY_LIMITS)
         md.inlinePatterns.register(
             CitationPattern(self.site, notes), "explainer-citation", _PRIORITY_CITATIONS
         )
@@ -160,8 +160,9 @@ class ExplainerExtension(Extension):
         return "<p>This page could not be converted: it nests too deeply.</p>"
 
 
-class NestingPreprocessor(Preprocessor):
-    """Refuses, line by line, text that nests deeper than Python-Markdown can convert."""
+class LimitsPreprocessor(Preprocessor):
+    """Refuses, by line, text that would make Python-Markdown run out of stack (:mod:`explainer.nesting`)
+    or of time (:mod:`explainer.floods`), and hands on a text that stays within both."""
 
     def __init__(self, md: Markdown, notes: PageNotes) -> None:
         super().__init__(md)
@@ -171,7 +172,21 @@ class NestingPreprocessor(Preprocessor):
         text = "\n".join(lines)
         for offset, message in nesting.nesting_problems(text):
             self.notes.report_line(message, text.count("\n", 0, offset))
-        return [nesting.flatten(line) for line in lines]
+        flooded = set()
+        for offset, message in floods.bracket_problems(text):
+            first = text.count("\n", 0, offset)
+            self.notes.report_line(message, first)
+            flooded.update(range(first, _paragraph_end(lines, first)))
+        return [_escape_brackets(line) if index in flooded else nesting.flatten(line) for index, line in enumerate(lines)]
+
+
+def _paragraph_end(lines: list[str], first: int) -> int:
+    return next((index for index in range(first, len(lines)) if not lines[index].strip()), len(lines))
+
+
+def _escape_brackets(line: str) -> str:
+    """The line with its brackets as text: what the page shows of a flooded paragraph until it is fixed."""
+    return nesting.flatten(line).replace("[", "\\[").replace("(", "\\(")
 
 
 class CitationPattern(InlineProcessor):
@@ -183,10 +198,17 @@ class CitationPattern(InlineProcessor):
         self.notes = notes
         self.brackets = citations.InlineBrackets()
 
-    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element | None, int | None, int | None]:
-        end = self.brackets.end(data, m.start())
-        if end is None:  # a link's text, or not closed
+    def handleMatch(
+        self, m: re.Match, data: str
+    ) -> tuple[etree.Element | str | None, int | None, int | None]:
+        found = self.brackets.at(data, m.start())
+        if found is None:  # a link's text
             return None, None, None
+        if isinstance(found, citations.Unclosed):
+            # Its '[' stays text (reported once the page is converted), taken here so that the link
+            # patterns never read on from it to the end of the paragraph: 8,000 of them took minutes.
+            return "[", m.start(), m.start() + 1
+        end = found.end
         written = data[m.start() : end]
         try:
             cited = citations.parse(written[1:-1])

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from . import validate
 from .load import FileError, YamlList, YamlMap, display_path, list_folder, load_yaml, read_text, refusal
 from .model import (
+    ChineseForm,
     ID,
     Citation,
     Dataset,
@@ -58,7 +59,7 @@ def load_dataset(root: Path) -> Loaded:
     # A missing or linked data/ folder, or a broken schema, is one problem rather than one for every file.
     problem = refusal(root / "data", root, folder=True)
     if problem:
-        return _nothing_loaded(problem)
+        return _nothing_loaded(problem, root)
     try:
         reader = _Reader(root)
         sources = reader.sources()
@@ -69,7 +70,7 @@ def load_dataset(root: Path) -> Loaded:
             entities=reader.items("entities.yaml", "entities", reader.entity),
         )
     except (SchemaError, FileError) as error:  # FileError: data/sources/ itself cannot be read
-        return _nothing_loaded(error.problem)
+        return _nothing_loaded(error.problem, root)
     context = validate.Context(
         dataset=dataset,
         articles=reader.articles,
@@ -84,8 +85,17 @@ def load_dataset(root: Path) -> Loaded:
     return Loaded(dataset, sorted(set(problems)), reader.articles, frozenset(reader.source_ids))
 
 
-def _nothing_loaded(problem: Problem) -> Loaded:
-    return Loaded(Dataset({}, (), (), ()), [problem], {}, frozenset())
+def _nothing_loaded(problem: Problem, root: Path) -> Loaded:
+    """No data, and the one problem that stopped it from loading.
+
+    The sources' ids are still known from their file names (listing a folder reads no file), so
+    that pages citing them do not each report an unknown source in `mkdocs serve`.
+    """
+    try:
+        source_ids = frozenset(path.stem for path in list_folder(root / "data" / "sources", root, "*.yaml"))
+    except FileError:
+        source_ids = frozenset()
+    return Loaded(Dataset({}, (), (), ()), [problem], {}, source_ids)
 
 
 @dataclass
@@ -269,7 +279,7 @@ class _Reader:
         return Term(
             id=entry["id"],
             term=entry["term"],
-            zh=entry["zh"],
+            zh=at.chinese_forms(),
             aliases=tuple(entry["aliases"]),
             definition=entry["definition"],
             body=self._markdown(at, "body"),
@@ -298,7 +308,7 @@ class _Reader:
         return Entity(
             id=entry["id"],
             name=entry["name"],
-            zh=entry.get("zh"),
+            zh=_At(entry, origin).chinese_forms(),
             kind=entry["kind"],
             aliases=tuple(entry.get("aliases", ())),
             context=entry["context"],
@@ -337,6 +347,13 @@ class _At:
             raise _BadValue(
                 Problem(self.field(key), f"{key}: '{self.entry[key]}' is not a date on the calendar")
             ) from None
+
+    def chinese_forms(self) -> tuple[ChineseForm, ...]:
+        forms = self.entry.get("zh", ())
+        return tuple(
+            ChineseForm(form["form"], form["script"], form.get("source"), form.get("standard", False), self.item("zh", index))
+            for index, form in enumerate(forms)
+        )
 
     def citations(self, entry: YamlMap, key: str) -> tuple[Citation, ...]:
         lines = entry[key].item_lines

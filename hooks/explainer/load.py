@@ -356,6 +356,24 @@ def page_file_problem(path: Path, root: Path, *, page: bool) -> Problem | None:
     return None
 
 
+def linked_folders(folder: Path, root: Path) -> list[Problem]:
+    """A problem for ``folder`` if it is a symbolic link, or for each link to a folder inside it,
+    found without following any.
+
+    MkDocs walks docs/ following links before any hook sees its files: a link to ``/`` would
+    have it walk the whole machine, and two links to ``..`` go round for ever.
+    """
+    problem = refusal(folder, root, folder=True)
+    if problem:
+        return [problem]
+    return [
+        refusal(Path(parent, name), root, folder=True)
+        for parent, names, _ in os.walk(folder)  # never into a link
+        for name in sorted(names)
+        if os.path.islink(os.path.join(parent, name))
+    ]
+
+
 def list_folder(folder: Path, root: Path, pattern: str) -> list[Path]:
     """The entries of ``folder`` whose names match ``pattern`` (``*.yaml``), sorted, links included
     (reading one is refused with its name); raises :class:`FileError` for a folder that may not be read."""

@@ -27,20 +27,36 @@ The whole value: ``(?!\\n)`` stops Python's ``$`` from matching before a final l
 ID = re.compile(ID_PATTERN)
 
 
-@dataclass(frozen=True, order=True)
+_PARTS = {"H1": (1, 6), "H2": (7, 12), "Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12)}
+_PART_NAMES = {
+    "H1": "First half of",
+    "H2": "Second half of",
+    "Q1": "First quarter of",
+    "Q2": "Second quarter of",
+    "Q3": "Third quarter of",
+    "Q4": "Fourth quarter of",
+}
+
+
+@dataclass(frozen=True)
 class PartialDate:
-    """An ISO date known to the year, the month or the day."""
+    """An ISO date known to the year, a half or a quarter of it, the month or the day: as precise as
+    a source is, and no more ("from the second half of 2025" is ``2025-H2``, not ``2025-07``)."""
 
     year: int
     month: int | None = None
     day: int | None = None
+    part: str | None = None
+    """``H1``, ``H2`` or ``Q1`` to ``Q4``, when the date is known to a half or a quarter of the year."""
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """``2026``, ``2026-04`` or ``2026-04-24``; raises ValueError for an impossible date.
-
-        A month or day written as ``00`` is impossible too, not "unknown": leave it out instead.
+        """``2026``, ``2026-H2``, ``2026-Q4``, ``2026-04`` or ``2026-04-24``; raises ValueError for an
+        impossible date. A month or day written as ``00`` is impossible too, not "unknown": leave it out instead.
         """
+        year, _, rest = text.partition("-")
+        if rest in _PARTS:
+            return cls(int(year), part=rest)
         date = cls(*(int(part) for part in text.split("-")))
         year, month, day = date.year, date.month, date.day
         datetime.date(year, 1 if month is None else month, 1 if day is None else day)  # raises for 2026-02-30, 2024-00
@@ -48,22 +64,34 @@ class PartialDate:
 
     @property
     def precision(self) -> str:
+        if self.part:
+            return "half year" if self.part.startswith("H") else "quarter"
         return "day" if self.day else "month" if self.month else "year"
 
     @property
+    def _months(self) -> tuple[int, int]:
+        if self.part:
+            return _PARTS[self.part]
+        return (self.month, self.month) if self.month else (1, 12)
+
+    @property
     def earliest(self) -> datetime.date:
-        return datetime.date(self.year, self.month or 1, self.day or 1)
+        return datetime.date(self.year, self._months[0], self.day or 1)
 
     @property
     def latest(self) -> datetime.date:
-        month = self.month or 12
+        month = self._months[1]
         return datetime.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
     def __str__(self) -> str:
+        if self.part:
+            return f"{self.year}-{self.part}"
         return "-".join(f"{part:02d}" for part in (self.year, self.month, self.day) if part)
 
     def readable(self) -> str:
-        """``24 April 2026``, ``April 2026`` or ``2026``."""
+        """``24 April 2026``, ``April 2026``, ``Second half of 2025`` or ``2026``."""
+        if self.part:
+            return f"{_PART_NAMES[self.part]} {self.year}"
         month = _MONTHS[self.month] if self.month else ""
         return " ".join(str(part) for part in (self.day, month, self.year) if part)
 
@@ -113,12 +141,26 @@ class Source:
 
 
 @dataclass(frozen=True)
+class ChineseForm:
+    """A Chinese form of a name, and why the site may show it: a source uses it, or it is the standard term."""
+
+    form: str
+    script: str
+    """``Simplified`` or ``Traditional``."""
+    source: str | None
+    """The source whose text uses this form (the build checks that it does)."""
+    standard: bool
+    """True for the usual term, which no source uses."""
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Term:
     """A glossary term; its aliases are the strings linked to it on pages."""
 
     id: str
     term: str
-    zh: str
+    zh: tuple[ChineseForm, ...]
     aliases: tuple[str, ...]
     definition: str
     body: str
@@ -153,7 +195,7 @@ class Entity:
 
     id: str
     name: str
-    zh: str | None
+    zh: tuple[ChineseForm, ...]
     kind: str
     aliases: tuple[str, ...]
     context: str

@@ -20,7 +20,7 @@ from urllib.parse import quote
 import jinja2
 
 from .citations import format_citations
-from .model import ID, Citation, Dataset, Entity, Source, Term
+from .model import ID, Citation, Dataset, Entity, Event, Source, Term
 from .problems import Problem
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -132,7 +132,11 @@ def pages(dataset: Dataset) -> list[GeneratedPage]:
         GeneratedPage("glossary.md", render("glossary.md.j2", terms=terms), "data/glossary.yaml"),
         GeneratedPage(
             "timeline.md",
-            render("timeline.md.j2", events=sorted(dataset.events, key=lambda e: (e.date.earliest, e.date.latest, e.id))),
+            render(
+                "timeline.md.j2",
+                events=chronological(event for event in dataset.events if not event.forecast),
+                forecasts=chronological(event for event in dataset.events if event.forecast),
+            ),
             "data/timeline.yaml",
         ),
         GeneratedPage("who.md", render("who.md.j2", groups=_entity_groups(dataset.entities)), "data/entities.yaml"),
@@ -147,6 +151,12 @@ def pages(dataset: Dataset) -> list[GeneratedPage]:
         for index, source in enumerate(sources)
     ]
     return generated
+
+
+def chronological(events: Iterable[Event]) -> list[Event]:
+    """Events by date, a coarser date after a finer one that starts with it (a month after its
+    first day, the year after its January); events with the same dates keep the file's order."""
+    return sorted(events, key=lambda event: (event.date.earliest, event.date.latest))
 
 
 def _others(sources: list[Source], index: int) -> list[Source]:

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from . import citations, nesting
+from . import citations, floods, nesting
 from .load import Written
 from .matcher import MAX_ALIAS_LENGTH
 from .model import Citation, Dataset, Term
@@ -111,7 +111,7 @@ def check_term_references(context: Context) -> Iterator[Problem]:
 
 
 def _term_in_sources(context: Context, term: Term) -> Iterator[Problem]:
-    names = {name.casefold() for name in (term.term, term.zh, *term.aliases)}
+    names = {name.casefold() for name in (term.term, *(form.form for form in term.zh), *term.aliases)}
     for source_id in term.sources:
         article = context.articles.get(source_id)
         if article and not any(name in article.folded for name in names):
@@ -164,6 +164,26 @@ def check_reserved_ids(context: Context) -> Iterator[Problem]:
             )
 
 
+def check_chinese_forms(context: Context) -> Iterator[Problem]:
+    """Each Chinese form shown is one a named source uses, or the standard term, said to be so."""
+    for item in (*context.dataset.terms, *context.dataset.entities):
+        for form in item.zh:
+            if (form.source is None) == (not form.standard):
+                yield Problem(
+                    form.origin,
+                    f"the Chinese form '{form.form}' needs either 'source:' (the source whose text uses it) "
+                    "or 'standard: true' (the usual term, which no source uses), not both or neither",
+                )
+            elif form.source not in (None, *context.source_ids):
+                yield Problem(form.origin, unknown_source_message(form.source, context.source_ids))
+            elif form.source and (article := context.articles.get(form.source)) and not article.contains(form.form):
+                yield Problem(
+                    form.origin,
+                    f"the Chinese form '{form.form}' is not in the text of '{form.source}': give the source "
+                    "whose text uses it, copied exactly, or mark it 'standard: true'",
+                )
+
+
 def check_entity_sources(context: Context) -> Iterator[Problem]:
     for entity in context.dataset.entities:
         yield from _unknown_sources(context, entity.sources, entity.origin)
@@ -198,6 +218,8 @@ def check_markdown_fields(context: Context) -> Iterator[Problem]:
             problem = url_problem(url, relative_ok=False)
             if problem:
                 yield Problem(field.origin_at(offset), problem)
+        for offset, message in floods.bracket_problems(text):
+            yield Problem(field.origin_at(offset), message)
         yield from _citation_problems(context, field)
 
 
@@ -337,6 +359,7 @@ CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
     check_alias_lengths,
     check_reserved_ids,
     check_entity_sources,
+    check_chinese_forms,
     check_source_notes,
     check_quotes,
     check_markdown_fields,

@@ -1,15 +1,16 @@
 """Hostile input in Chromium: tooltips, and Markdown pages, whose script must never run (issue 10, §1 and §3).
 
 Every payload is an ``<img src=x onerror=…>``, an element, an attribute or a link that, if it ever runs,
-leaves three traces: it appends its name to ``window.pwned``, logs ``PWNED:<name>`` and opens an alert.
-A test fails on any of them, on any dialog at all, and on any tooltip that holds an element (markup, where
-a title is text). The builds are not strict, as ``mkdocs serve`` makes them: what a reviewer previews.
+leaves three traces: it appends its name to ``window.pwned``, logs ``PWNED:<name>`` and opens an alert
+(the first on each page; later ones leave the other two). A test fails on any of them, on any dialog at
+all, and on any tooltip that holds an element (markup, where a title is text). The builds are not strict,
+as ``mkdocs serve`` makes them: what a reviewer previews.
 
 Tooltips. With ``content.tooltips``, Material turns an element's ``title`` into a tooltip when the element
 is hovered or focused, and inserts the title as HTML. Two builds carry a payload in every free-text field
-of every data file (``poison()`` of ``tests/test_hostile.py``; aliases stay, so that terms are still
-linked): one raw, one in four entity spellings (``&lt;``, ``&#60;``, ``&#x3c;``, ``&lt`` with no
-semicolon); the second also has a page whose abbreviations and link titles carry them. On every page,
+of every data file (``poison()`` of ``tests/test_hostile.py``): one in four entity spellings (``&lt;``,
+``&#60;``, ``&#x3c;``, ``&lt`` with no semicolon), where aliases stay so that terms are still linked, and
+one raw; the first also has a page whose abbreviations and link titles carry both kinds. On every page,
 every element with a title is focused (when it can take focus) and hovered with the mouse.
 
 Hovers are deduplicated across the site by (tag, classes, title). That is sound because Material builds a
@@ -24,8 +25,9 @@ Pages. A page carries raw ``<script>``, ``<img onerror>``, a ``javascript:`` lin
 reference-style link whose ``javascript:`` target is on the next line, and a front-matter title that
 closes ``<title>``; two more pages have such a title as an h1 (in code) and ``Chips & software``. All
 three are in the navigation, so their titles reach every page. Every page is loaded, the hostile page's
-links are hovered and clicked, the titles must read as written in ``document.title``, the navigation, the
-back-link lists and the search (index and dialog), and a strict build must name every payload's line.
+links are hovered and clicked, the titles must read as written (a ``<`` may show as ``‹``: such titles are
+refused, see ``_reads_as``) in ``document.title``, the heading, the navigation, the back-link lists and the
+search (index and dialog), and a strict build must name every payload's line, titles' included.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from conftest import Build, Project, run_build
 from playwright.sync_api import Error as PlaywrightError
 from test_hostile import FREE_TEXT, poison
 
-from .conftest import DESKTOP, SCREENSHOTS, Served, Tab, new_tab, record_artifact, search, serve, site_pages
+from .conftest import SCREENSHOTS, Served, Tab, new_tab, record_artifact, search, serve, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -84,15 +86,23 @@ SHOWN = "img src=x onerror="
 TITLED_FIELDS = ("definition", "title", "publisher", "quote")
 
 
-def data_payloads(payload: Callable[..., str]) -> dict[str, str | None]:
+def data_payloads(payload: Callable[[str], str], **by_name: str | None) -> dict[str, str | None]:
+    """What ``poison()`` puts in each field, by its name or else its kind."""
     return {
-        "aliases": None,  # kept, so that terms are still linked and show their definitions as tooltips
         **{kind: payload(kind.replace("_", "")) for kind in FREE_TEXT},
-        **{name: payload(name) for name in TITLED_FIELDS},
-        # An entity's name is one of its aliases: past about 490 characters, building the alias matcher's
-        # trie exceeds Python's recursion limit (a traceback, not this test's subject), so one spelling.
-        "name": payload("name") if payload is raw_img else payload("name", ("lt",)),
+        **{field: payload(field) for field in TITLED_FIELDS},
+        **by_name,
     }
+
+
+# The two data builds. With entities, the aliases stay, so that terms are still linked and show their
+# definitions; raw, they could not be linked anyway (their definitions are refused), so aliases get it too.
+# An entity's name is one of its aliases, and past about 490 characters the alias matcher's trie goes past
+# Python's recursion limit (a traceback, not these tests' subject): one spelling there.
+DATA_ROUNDS = {
+    "tooltips-encoded": data_payloads(encoded_imgs, aliases=None, name=encoded_imgs("name", ("lt",))),
+    "tooltips-raw": data_payloads(raw_img),
+}
 
 
 TOOLTIP_PAGE = f"""# Tooltips from a page
@@ -158,10 +168,10 @@ def _line_of(text: str, snippet: str) -> int:
 # -- the builds, made side by side ---------------------------------------------------------------------
 
 
-def _tooltip_project(root: Path, payload: Callable[[str], str], *, page: bool) -> Project:
+def _tooltip_project(root: Path, round_: str) -> Project:
     project = Project(root)
-    assert poison(project, data_payloads(payload)) > 0
-    if page:
+    assert poison(project, DATA_ROUNDS[round_]) > 0
+    if round_ == "tooltips-encoded":  # the page has both kinds of payload: one build of it is enough
         project.write("docs/hostile-tooltips.md", TOOLTIP_PAGE)
     return project
 
@@ -179,13 +189,11 @@ def _pages_project(root: Path) -> Project:
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Build]]:
     """``builds("pages")``: the module's four builds, started together on two workers (two cores)."""
     folder = tmp_path_factory.mktemp("hostile-pages")
-    raw = _tooltip_project(folder / "tooltips-raw", raw_img, page=False)
-    encoded = _tooltip_project(folder / "tooltips-encoded", encoded_imgs, page=True)
+    tooltips = {name: _tooltip_project(folder / name, name) for name in DATA_ROUNDS}
     pages = _pages_project(folder / "pages")
     with ThreadPoolExecutor(max_workers=2) as pool:
         started: dict[str, Future[Build]] = {
-            "tooltips-raw": pool.submit(raw.build, strict=False),
-            "tooltips-encoded": pool.submit(encoded.build, strict=False),
+            **{name: pool.submit(project.build, strict=False) for name, project in tooltips.items()},
             "pages": pool.submit(pages.build, strict=False),
             "pages-strict": pool.submit(run_build, pages.root, folder / "pages-strict-site", strict=True),
         }
@@ -234,9 +242,14 @@ PROBE = """window.hostileProbe = {
       const tooltip = document.getElementById(element.getAttribute("aria-describedby") || "-");
       if (tooltip) {
         const inner = tooltip.querySelector(".md-tooltip2__inner, .md-tooltip__inner") || tooltip;
+        // Once its images have loaded or failed, an onerror they carry has run (a listener added here runs
+        // after it, and leaves it in place).
         const images = Array.from(inner.querySelectorAll("img")).filter(image => !image.complete);
-        await Promise.race([  // so that an onerror has run before the page is judged
-          Promise.all(images.map(image => new Promise(done => { image.onload = image.onerror = done; }))),
+        await Promise.race([
+          Promise.all(images.map(image => new Promise(done => {
+            image.addEventListener("load", done);
+            image.addEventListener("error", done);
+          }))),
           new Promise(done => setTimeout(done, 2000)),
         ]);
         return {text: inner.textContent, markup: Array.from(inner.querySelectorAll("*"), e => e.outerHTML.slice(0, 200))};
@@ -255,16 +268,35 @@ PROBE = """window.hostileProbe = {
     document.activeElement && document.activeElement.blur();
     return shown;
   },
-  async hovered(id, reached, next) {
+  async hovered(id, reached, next) {  // the tooltip the element shows, and where the next one is
     const element = this.element(id);
     if (!reached) element.dispatchEvent(new MouseEvent("mouseenter"));
-    return {tooltip: await this.tooltip(element), next: next === null ? null : this.aim(next)};
+    const tooltip = await this.tooltip(element);
+    if (!reached) element.dispatchEvent(new MouseEvent("mouseleave"));
+    return {tooltip, next: next === null ? null : this.aim(next)};
   },
   traces() {
     const style = getComputedStyle(document.documentElement).getPropertyValue("--hostile-style").trim();
     return [...(window.pwned ? [`window.pwned = ${window.pwned}`] : []), ...(style ? [`<style> applied: ${style}`] : [])];
   },
-};"""
+};
+// A page's first alert opens a dialog (and fails the test); later ones leave only their other traces: an open
+// dialog stops the page until the test answers it, and a failing run would otherwise meet thousands.
+const firstAlert = window.alert;
+window.alert = message => {
+  if (window.hostileAlerted) return;
+  window.hostileAlerted = true;
+  firstAlert.call(window, message);
+};
+// Tooltips appear at once: a fading tooltip repaints the page for a quarter of a second, which hundreds of
+// them make the bulk of the browser's work; what a tooltip holds does not depend on it.
+document.addEventListener("DOMContentLoaded", () => {
+  const still = document.createElement("style");
+  still.textContent = "*, *::before, *::after { transition: none !important; animation: none !important }";
+  document.head.append(still);
+});"""
+# Small enough to paint quickly, wide enough for the table of contents; the navigation is a drawer here.
+VIEWPORT = {"width": 1024, "height": 600}
 
 
 @dataclass
@@ -279,7 +311,7 @@ class Witness:
 
     @classmethod
     def open(cls, browser, served: Served) -> Witness:
-        tab = new_tab(browser, served, DESKTOP, "light")
+        tab = new_tab(browser, served, VIEWPORT, "light")
         witness = cls(tab)
         tab.page.add_init_script(PROBE)
         tab.page.on("dialog", witness._dialog)
@@ -291,15 +323,7 @@ class Witness:
         return self.tab.page
 
     def goto(self, path: str) -> None:
-        self.tab.goto(path)
-
-    def start(self, path: str) -> None:
-        """Begin to load ``path``; ``wait()`` finishes."""
-        response = self.page.goto(self.tab.served.url + path, wait_until="commit")
-        assert response is not None and response.ok, f"{path}: {response and response.status}"
-
-    def wait(self) -> None:
-        self.page.wait_for_load_state("load")  # images included, so that an onerror has run
+        self.tab.goto(path)  # until "load": images included, so that an onerror has run
 
     def check(self, where: str) -> None:
         """Record the page's own traces (``window.pwned``, a ``<style>`` of ours), against ``where``."""
@@ -322,21 +346,24 @@ class Witness:
         return f"{place}, {self.doing}" if self.doing else place
 
 
-
 def _listed(problems: list[str], limit: int = 40) -> str:
     more = f"\n… and {len(problems) - limit} more" if len(problems) > limit else ""
     return "\n".join(problems[:limit]) + more
 
 
 def _by_place(ran: list[tuple[str, str]]) -> list[str]:
-    """One line per place: each distinct trace left there, with how many times."""
+    """One line per place: the payloads that ran there (by the name each logs), how often, and any other trace."""
     places: dict[str, Counter] = {}
     for where, trace in ran:
         places.setdefault(where, Counter())[trace] += 1
-    return [
-        f"{where}: " + "; ".join(trace + (f" ×{count}" if count > 1 else "") for trace, count in traces.items())
-        for where, traces in places.items()
-    ]
+    lines = []
+    for where, traces in places.items():
+        names = Counter({trace.split("PWNED:")[1].rstrip("'"): n for trace, n in traces.items() if "PWNED:" in trace})
+        others = [trace for trace in traces if "PWNED:" not in trace and not (names and trace.startswith("window.pwned"))]
+        counted = [f"{name} ×{count}" if count > 1 else name for name, count in names.most_common()]
+        line = f"{where}: " + "; ".join(([f"ran {', '.join(counted)}"] if counted else []) + others)
+        lines.append(line if len(line) < 400 else line[:400] + "…")
+    return lines
 
 
 # -- tooltips ------------------------------------------------------------------------------------------
@@ -366,23 +393,11 @@ class Shown:
         return bool(self.tooltip) and not self.markup and SHOWN in self.tooltip["text"]
 
 
-def _in_turn(witnesses: list[Witness], pages: list[str]) -> Iterator[tuple[Witness, str]]:
-    """Each page, loaded, in one tab after the other, while the next page loads in the next tab: a page
-    takes a quarter of a second to load, and hovering waits mostly on the browser, so the two overlap."""
-    if pages:
-        witnesses[0].start(pages[0])
-    for index, page in enumerate(pages):
-        if index + 1 < len(pages):
-            witnesses[(index + 1) % len(witnesses)].start(pages[index + 1])
-        witness = witnesses[index % len(witnesses)]
-        witness.wait()
-        yield witness, page
-
-
-def _show_every_tooltip(witnesses: list[Witness], pages: list[str], seen: set, screenshot: Path | None) -> list[Shown]:
+def _show_every_tooltip(witness: Witness, pages: list[str], seen: set, screenshot: Path | None) -> list[Shown]:
     """Focus, then hover, every element with a title not ``seen`` before; what each one's tooltip held."""
     shown: list[Shown] = []
-    for witness, path in _in_turn(witnesses, pages):
+    for path in pages:
+        witness.goto(path)
         fresh = []
         for element in witness.page.evaluate("() => hostileProbe.titled()"):
             key = (element["tag"], element["classes"], element["title"])
@@ -411,11 +426,10 @@ def _show_every_tooltip(witnesses: list[Witness], pages: list[str], seen: set, s
 
 
 def _screenshot_tooltip(witness: Witness, element: int, path: Path) -> None:
-    """The element hovered again (the page has scrolled on to the next one), with its tooltip shown."""
-    aim = witness.page.evaluate("(id) => hostileProbe.aim(id)", element)
-    witness.page.mouse.move(0, 0)
+    """The element hovered again in the middle of the window (the page has scrolled on to the next one)."""
+    aim = witness.page.evaluate("(id) => { hostileProbe.element(id).scrollIntoView({block: 'center'}); return hostileProbe.aim(id); }", element)
     witness.page.mouse.move(aim["x"], aim["y"])
-    witness.page.wait_for_timeout(500)  # the tooltip fades in
+    witness.page.wait_for_timeout(100)
     witness.page.screenshot(path=str(path))
     record_artifact(path)
 
@@ -425,18 +439,17 @@ def test_no_title_runs_script_when_its_tooltip_shows(browser, builds):
     shown: list[Shown] = []
     ran: list[tuple[str, str]] = []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    screenshot = SCREENSHOTS / "hostile-tooltip-desktop.png"
+    screenshot = SCREENSHOTS / "hostile-tooltip.png"
     screenshot.unlink(missing_ok=True)
-    for name in ("tooltips-encoded", "tooltips-raw"):
+    for name in DATA_ROUNDS:
         build = _written(builds(name))
         with serve(build.site) as served:
-            witnesses = [Witness.open(browser, served) for _ in range(2)]
+            witness = Witness.open(browser, served)
             try:
-                shown += _show_every_tooltip(witnesses, site_pages(build), seen, screenshot)
+                shown += _show_every_tooltip(witness, site_pages(build), seen, screenshot)
             finally:
-                for witness in witnesses:
-                    witness.close()
-        ran += [(f"{name} build, {where}", trace) for witness in witnesses for where, trace in witness.ran]
+                witness.close()
+        ran += [(f"{name} build, {where}", trace) for where, trace in witness.ran]
     markup = [f"{element}: its tooltip holds {element.markup[-1]}" for element in shown if element.markup]
     assert (ran, markup) == ([], []), (
         f"script ran ({len(ran)} traces):\n{_listed(_by_place(ran))}\n\n"
@@ -522,20 +535,19 @@ def hostile_site(browser, builds) -> Iterator[HostileSite]:
     """The site with the three titled pages, every page loaded once, each titled page's links clicked."""
     build = _written(builds("pages"))
     with serve(build.site) as served:
-        witnesses = [Witness.open(browser, served) for _ in range(2)]
+        witness = Witness.open(browser, served)
         targets = [served.url + page for page in TITLED_PAGES]
         reads = []
         try:
-            for witness, page in _in_turn(witnesses, site_pages(build)):
+            for page in site_pages(build):
+                witness.goto(page)
                 if page in TITLED_PAGES:
                     _hover_and_click_every_link(witness, page)
                 witness.check(page or "home")
                 reads.append(Read(page, **witness.page.evaluate(READ, targets)))
-            ran = [trace for witness in witnesses for trace in witness.ran]
-            yield HostileSite(build, served, witnesses[0], reads, ran)
+            yield HostileSite(build, served, witness, reads, list(witness.ran))
         finally:
-            for witness in witnesses:
-                witness.close()
+            witness.close()
 
 
 def test_no_script_runs_on_any_page_of_a_site_with_hostile_pages(hostile_site: HostileSite):

@@ -1,0 +1,57 @@
+"""Brackets that would make Python-Markdown read a paragraph over and over.
+
+From each ``[`` Python-Markdown reads on, one character at a time, to the ``]`` that closes
+it, and from each ``](`` to the ``)`` that ends the link. So a paragraph of thousands of
+``[`` that nothing closes (8,000 ``[a `` kept a build busy for minutes), of links that no
+``)`` ends, or of brackets nested thousands deep, costs the square of its length. No text
+needs more than a few: more than :data:`MAX_OPEN` in one paragraph are refused. A ``[@``
+is left to the citation check, which reports one that nothing closes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+MAX_OPEN = 16
+"""The most ``[`` left open, links left open, or brackets nested inside each other in one paragraph."""
+# A blank line, an escaped character, and each bracket or parenthesis.
+_TOKEN = re.compile(r"\n[ \t]*(?=\n)|\\.|\[@|\[|\]\(|[\]()]", re.DOTALL)
+
+
+def bracket_problems(text: str) -> Iterator[tuple[int, str]]:
+    """The offset and message of each paragraph of ``text`` that leaves too much open."""
+    brackets: list[tuple[int, bool]] = []  # each '[' not yet closed, and whether it opens a citation
+    parentheses: list[tuple[int, bool]] = []  # each '(' not yet closed, and whether it opens a link's target
+    depth, deepest = 0, None  # '[' open, citations left out; where they first went too deep
+    for token in _TOKEN.finditer(text + "\n\n"):
+        kind = token[0]
+        if kind.startswith("\n"):
+            yield from _paragraph_problems(_opened(brackets, False), _opened(parentheses, True), deepest)
+            brackets, parentheses, depth, deepest = [], [], 0, None
+        elif kind in ("[", "[@"):
+            brackets.append((token.start(), kind == "[@"))
+            depth += kind == "["
+            deepest = token.start() if deepest is None and depth > MAX_OPEN else deepest
+        elif kind in ("]", "](") and brackets:
+            depth -= not brackets.pop()[1]
+        if kind in ("(", "]("):
+            parentheses.append((token.end() - 1, kind == "]("))
+        elif kind == ")" and parentheses:
+            parentheses.pop()
+
+
+def _opened(stack: list[tuple[int, bool]], kind: bool) -> list[int]:
+    return [at for at, of_kind in stack if of_kind is kind]
+
+
+def _paragraph_problems(brackets: list[int], links: list[int], deepest: int | None) -> Iterator[tuple[int, str]]:
+    if len(brackets) > MAX_OPEN:
+        yield brackets[0], (
+            f"{len(brackets)} '[' in this paragraph are never closed by ']'; close them, "
+            "or write \\[ for a bracket of the text"
+        )
+    elif deepest is not None:
+        yield deepest, f"brackets '[' are nested more than {MAX_OPEN} deep here; nest them less deeply"
+    if len(links) > MAX_OPEN:
+        yield links[0], f"{len(links)} links in this paragraph have no ')' to end their target; close them"
