@@ -12,6 +12,9 @@ export CHROMIUM ?= /usr/bin/chromium
 # apt-get needs root: sudo for everyone else (CI runners included).
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
+# One worker per core, each test file on one worker so that its module's builds are made once.
+PARALLEL := -n auto --dist loadfile
+
 .PHONY: serve build check test test-fast bench browser-tools clean
 
 serve: $(VENV)/.site-installed  ## Preview on http://127.0.0.1:8000, reloading on every save
@@ -26,10 +29,10 @@ check: $(VENV)/.site-installed  ## Check data/ alone, without building
 	PYTHONPATH=hooks $(BIN)/python -m explainer check
 
 test: $(VENV)/.test-installed node_modules/.installed browser-tools  ## Every test: the strict build, then the browser and validators
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 test-fast: $(VENV)/.test-installed  ## The tests without a browser, a validator or a slow build (pytest -m "not browser and not slow"), while you write
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest $(PARALLEL) -m "not browser and not slow"
 
 # Not part of `make test`: it takes about twenty minutes. BENCH_ARGS="--sizes 1 10 --runs 3" for a quick run.
 BENCH_ARGS ?=

@@ -52,9 +52,16 @@ def _load(path: Path):
     return yaml.load(path.read_text("utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Writes a value shared by several copies (a term's Chinese forms) out each time: data files refuse aliases."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def _dump(path: Path, schema: str, document) -> None:
     header = f"# yaml-language-server: $schema={schema}\n"
-    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100_000)
+    text = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100_000)
     path.write_text(header + text, encoding="utf-8")
 
 

@@ -99,7 +99,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         # docs/sources.md would be published at sources/, where the generated sources/index.md is.
         clash = pages_by_url.get(file.url)
         if clash is not None:
-            log.error(f"{_build.docs / clash.src_uri}:1: this page is made from {page.edit_path}; rename the file")
+            _build.report(Problem(Origin(str(_build.docs / clash.src_uri), 1), f"this page is made from {page.edit_path}; rename the file"))
             files.remove(clash)
         file.edit_uri = str(PurePosixPath("..", *[".."] * (len(_build.docs.parts) - 1), page.edit_path))
         files.append(file)

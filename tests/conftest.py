@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+"""What the browser tests leave for a person to look at: screenshots, the list of external links."""
+_STARTED = time.time()
 # What a build reads; everything else (the venv, node_modules, tests) stays behind.
 PROJECT_PARTS = ("mkdocs.yml", "docs", "data", "hooks", "overrides")
 
@@ -91,3 +95,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "project")
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Where this run left its artifacts, so that CI logs show them; read from the folder, since the
+    tests that wrote them may have run in other processes (pytest-xdist)."""
+    written = sorted(
+        path for path in ARTIFACTS.rglob("*") if path.is_file() and path.stat().st_mtime >= _STARTED
+    ) if ARTIFACTS.is_dir() else []
+    if not written:
+        return
+    terminalreporter.section("browser test artifacts")
+    for folder in sorted({path.parent for path in written}):
+        names = sorted(path.name for path in written if path.parent == folder)
+        terminalreporter.write_line(f"{folder}: {', '.join(names)}")

@@ -88,6 +88,12 @@ def _pipe_in_place(project: Project, relative: str) -> None:
     os.mkfifo(target)
 
 
+def _line_in(relative: str, text: str) -> int:
+    """The line of ``text`` in the real ``relative``."""
+    content = (ROOT / relative).read_text("utf-8")
+    return content.count("\n", 0, content.index(text)) + 1
+
+
 def _first_reference(relative: str) -> tuple[int, str]:
     """The line and the target of the first ``$ref`` to common.schema.json in the real schema ``relative``."""
     content = (ROOT / relative).read_text("utf-8")
@@ -117,13 +123,14 @@ def _five_megabyte_article(project: Project) -> None:
 def _ten_thousand_terms(project: Project, broken: int | None = None) -> int | None:
     """10,000 glossary terms before the real ones; with ``broken``, that one lacks its definition.
 
+    Each is named "DeepSeek", a name v4-brief's text uses, as a term must be; each links by its own alias.
     Returns the line of the broken term.
     """
     entries = []
     for number in range(10_000):
         definition = "" if number == broken else f"    definition: Gadget number {number}.\n"
         entries.append(
-            f"  - id: gadget-{number}\n    term: Gadget {number}\n    aliases: [Gadget{number}]\n"
+            f"  - id: gadget-{number}\n    term: DeepSeek\n    aliases: [Gadget{number}]\n"
             f"{definition}    body: Gadget {number} is general background.\n    sources: [v4-brief]\n\n"
         )
     project.replace("data/glossary.yaml", "terms:\n", "terms:\n" + "".join(entries))
@@ -316,7 +323,8 @@ DATA_CASES: dict[str, Case | Edit] = {
     ),
     "missing required field in a timeline event": Case(
         "data/timeline.yaml", "    title: US export controls cut", "    # title: US export controls cut",
-        "events[0] is missing the required field 'title'", line=5,
+        "events[0] is missing the required field 'title'",
+        line=(ROOT / "data/timeline.yaml").read_text("utf-8").split("\n").index("  - id: us-export-controls-2022") + 1,
     ),
     "source without a title": Case(
         "data/sources/v4-brief.yaml", "title: A Strategic Move Toward Technological Autonomy\n", "",
@@ -525,7 +533,7 @@ SCALE_CASES: dict[str, Edit] = {
         "the quote \"the development team engaged in weeks of intensive low-level code refactoring a…\" is not in "
         "the text of 'v4-brief'; the closest passage is \"the development team engaged in months of intensive "
         "low-level code refactoring and optimization.\"",
-        line=32,
+        line=_line_in("data/sources/v4-brief.yaml", "the development team engaged in months") - 1,  # the key point's
     ),
     "10,000 terms, one without its definition": Edit(
         "data/glossary.yaml", lambda project: _ten_thousand_terms(project, broken=9_876),
@@ -921,6 +929,28 @@ def test_files_of_the_machine_are_never_published_through_a_link(project: Projec
     assert _link_message(link, "file") in previewed.output and secret not in previewed.output
     published = [path for path in (project.root / "site").rglob("*") if path.is_file()]
     assert published and not any(secret.encode() in path.read_bytes() for path in published)
+    assert checksums(project.root) == before
+
+
+@pytest.mark.timeout(300)  # MkDocs walks docs/ following links: without the refusal, these never end
+@pytest.mark.parametrize(
+    "links",
+    [
+        {"docs/everything": "/"},
+        {"docs/round": ".", "docs/topics/and-round": ".."},
+    ],
+    ids=["a link to /", "two links that go round"],
+)
+def test_a_link_to_a_folder_in_docs_stops_the_build_before_mkdocs_walks_it(project: Project, links: dict[str, str]):
+    for link, target in links.items():
+        project.path(link).symlink_to(target)
+    before = checksums(project.root)
+    build = project.build()
+    assert build.returncode != 0 and "Traceback" not in build.output, build.output
+    for link in links:
+        assert build.output.count(_link_message(link, "folder") + "\n") == 1, build.output
+    assert f"{len(links)} file(s) of docs/ refused, listed above; nothing was built" in build.output
+    assert not (project.root / "site").exists()
     assert checksums(project.root) == before
 
 

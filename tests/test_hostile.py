@@ -173,7 +173,7 @@ def test_no_payload_in_any_data_field_becomes_markup(project: Project, clean_scr
     if "quote" in payload_for and payload_for["quote"] == SCRIPT:
         assert any(SCRIPT in title for title in titles), "no citation tooltip shows its quote"
     if payload_for.get("plain_text") == SCRIPT or "id" in payload_for:
-        assert "The data has" in every_text  # the banner lists the problems, as text
+        assert "The site's files have" in every_text  # the banner lists the problems, as text
 
 
 def test_every_field_of_every_generated_page_is_escaped_even_past_the_schema():

@@ -170,22 +170,26 @@ def test_pages_that_nest_too_deeply_or_leave_brackets_open_fail_the_strict_build
     project.write("docs/topics/deep-emphasis.md", DEEP_EMPHASIS)
     # Python-Markdown reads from every "[" to the paragraph's end: 8,000 unclosed ones took it minutes.
     project.write("docs/topics/brackets.md", "# Brackets\n\nCited [@v4-brief].\n\n" + "[a " * 8000 + "\n")
+    # Python 3.11's HTMLParser looks for the end of each unclosed declaration to the end of the page.
+    project.write("docs/topics/cdata.md", "# CDATA\n\nCited [@v4-brief].\n\n" + "<![CDATA[" * 2000 + "\n")
     build = project.build()
     assert build.returncode != 0 and "Traceback" not in build.output, build.output
     assert "docs/topics/deep-list.md:22: this line is indented 68 columns, more than 16 levels" in build.output
     assert "docs/topics/deep-emphasis.md:1: the page nests deeper than it can be converted" in build.output
     assert "docs/topics/brackets.md:5: 8000 '[' in this paragraph are never closed" in build.output
+    assert "docs/topics/cdata.md:5: 2000 declarations ('<!…', '<?…') in this page" in build.output
 
 
 @pytest.mark.slow
 def test_data_that_would_mislead_is_refused_at_its_line(project: Project):
-    alias = project.replace("data/glossary.yaml", "aliases: [MoE,", "aliases: ['.', MoE,")
+    project.replace("data/glossary.yaml", "aliases: [MoE,", "aliases: ['.', MoE,")
+    alias = project.replace("data/glossary.yaml", "  - id: moe\n", "  - id: moe\n")  # reported on the term's line
     reserved = project.replace("data/glossary.yaml", "  - id: cann\n", "  - id: sources\n") + 1
     body = project.replace("data/glossary.yaml", "    body: >-\n      ", "    body: >-\n      " + "*" * 100 + "x\n      ") + 1
     build = project.build()
     assert build.returncode != 0 and "Traceback" not in build.output, build.output
     for line, piece in [
-        (alias - 3, "alias '.' has no letter, digit or Chinese character"),
+        (alias, "alias '.' has no letter, digit or Chinese character"),
         (reserved, "id 'sources' is taken by the Sources list"),
         (body, "a run of 100 '*' or '_' nests emphasis"),
     ]:
@@ -208,3 +212,15 @@ def test_plain_text_and_titles_render_as_written(project: Project):
     clash = project.build()
     assert clash.returncode != 0
     assert "docs/sources.md:1: this page is made from data/sources/; rename the file" in clash.output
+
+
+def test_a_reference_link_whose_target_is_on_the_next_line_is_checked(project: Project):
+    """Python-Markdown reads ``[d]:`` and a target on the line after it as one reference definition."""
+    from explainer.site import Site
+
+    line = project.replace(
+        "data/glossary.yaml", "    body: >-\n", "    body: |-\n      See [d].\n\n      [d]:\n      javascript:alert(1)\n\n"
+    )
+    assert [str(problem) for problem in Site(project.root).problems] == [
+        f"data/glossary.yaml:{line + 4}: link to 'javascript:alert(1)' refused: only http:// and https:// links may leave the site"
+    ]

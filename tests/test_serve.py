@@ -42,7 +42,7 @@ STATES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "a page and an entity edited": [
         (PAGE, "## What CUDA and CANN are", "A new paragraph on MoE [@v4-brief].\n\n## What CUDA and CANN are"),
-        ("data/entities.yaml", "    context: Chinese AI startup", "    context: Edited, Chinese AI startup"),
+        ("data/entities.yaml", "    context: ", "    context: Edited, "),  # the first entity's
     ],
 }
 EDITED = sorted({path for replacements in STATES.values() for path, _, _ in replacements} | {
@@ -245,7 +245,7 @@ BROKEN = {
     "a schema deleted": _case("a schema deleted"),
     "a schema {}": _case("a schema that is {}"),
     "a $ref to a missing file": _case("a $ref to a missing file"),
-    "an unreadable page": _unreadable("docs/index.md"),
+    "an unreadable page": _unreadable(PAGE),  # the home page must still answer
     "a page that is not UTF-8": _case("a page that is not UTF-8"),
     "an article linked to /etc/passwd": _link("data/sources/leak.txt", "/etc/passwd", "data/sources/leak.yaml"),
     "a file of docs/ linked to /etc/passwd": _link("docs/leak.txt", "/etc/passwd"),
@@ -294,5 +294,5 @@ def test_the_preview_recovers_when_data_is_moved_away_and_back(preview: Preview,
     assert preview.page("glossary/") == before
     (tmp_path / "data-away").rename(project.root / "data")
     time.sleep(3)
-    project.replace("data/glossary.yaml", "definition: A model design that", "definition: A model design (back) that")
+    project.replace("data/glossary.yaml", "    definition: ", "    definition: (back) ")  # the first term's
     preview.until(lambda: b"(back)" in preview.page("glossary/"), "an edit of data/ after it came back is not shown")

@@ -200,8 +200,8 @@ def test_each_source_page_links_to_the_text_as_received(site: Build, source_id: 
 
 
 def test_the_timeline_reads_in_date_order_with_forecasts_apart(site: Build):
-    """Dated as precisely as the sources are, events read in date order (a coarser date after the
-    finer ones it contains, equal dates in the file's order), and forecasts come after, apart."""
+    """Dated as precisely as the sources are, events read in the order their dates begin (of two that
+    begin together, the shorter first; equal dates in the file's order), and forecasts come after, apart."""
     events = load_dataset(ROOT).dataset.events
     in_file = [event.id for event in events]
     by_id = {event.id: event for event in events}

@@ -177,7 +177,11 @@ class LimitsPreprocessor(Preprocessor):
             first = text.count("\n", 0, offset)
             self.notes.report_line(message, first)
             flooded.update(range(first, _paragraph_end(lines, first)))
-        return [_escape_brackets(line) if index in flooded else nesting.flatten(line) for index, line in enumerate(lines)]
+        declarations = list(floods.declaration_problems(text))
+        for offset, message in declarations:
+            self.notes.report_line(message, text.count("\n", 0, offset))
+        kept = [_escape_brackets(line) if index in flooded else nesting.flatten(line) for index, line in enumerate(lines)]
+        return [floods.defuse_declarations(line) for line in kept] if declarations else kept
 
 
 def _paragraph_end(lines: list[str], first: int) -> int:

@@ -55,3 +55,23 @@ def _paragraph_problems(brackets: list[int], links: list[int], deepest: int | No
         yield deepest, f"brackets '[' are nested more than {MAX_OPEN} deep here; nest them less deeply"
     if len(links) > MAX_OPEN:
         yield links[0], f"{len(links)} links in this paragraph have no ')' to end their target; close them"
+
+
+_DECLARATION = re.compile(r"<!(?!--)|<\?")
+
+
+def declaration_problems(text: str) -> Iterator[tuple[int, str]]:
+    """The offset and message of a page's declarations (``<!X``, ``<![CDATA[``, ``<?``) past the first
+    :data:`MAX_OPEN`: Python 3.11's HTMLParser, which reads a page's raw HTML, looks for the end of
+    each one from its start to the end of the text, so thousands cost the square of the page."""
+    found = [match.start() for match in _DECLARATION.finditer(text)]
+    if len(found) > MAX_OPEN:
+        yield found[MAX_OPEN], (
+            f"{len(found)} declarations ('<!…', '<?…') in this page; a page needs none: remove them, "
+            "or write &lt; for a '<' of the text"
+        )
+
+
+def defuse_declarations(line: str) -> str:
+    """The line with its declarations as text: what the page shows until they are removed."""
+    return _DECLARATION.sub(lambda match: "&lt;" + match[0][1:], line)

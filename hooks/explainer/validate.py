@@ -32,7 +32,8 @@ _RAW_HTML = re.compile(r"<[A-Za-z/!?]")
 # An attribute list, { #id .class key=value } or {: ... }, which could set any attribute (onclick=...).
 _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)")
 # The target of a reference, [name]: target.
-_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
+# As in Python-Markdown, the target may stand on the line after the name ([d]:\njavascript:...).
+_REFERENCE_TARGET = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*+(?:\n[ \t]*+)?(<[^>\n]*>|\S+)", re.MULTILINE)
 # The target of an inline link or image, [text](target "title"), is read by _inline_targets in steps:
 # as in Python-Markdown, a target may hold balanced parentheses (javascript:alert(1)) and spaces.
 _SPACE = re.compile(r"\s*")

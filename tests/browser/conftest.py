@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, Build
+from conftest import ARTIFACTS, ROOT, Build
 from playwright.sync_api import expect
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -33,28 +33,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 NODE_MODULES = ROOT / "node_modules"
-ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
-
-_written: list[Path] = []
-"""Artifacts this run wrote, listed at the end of the run so that CI logs show where they are."""
-
-
-def record_artifact(path: Path) -> None:
-    _written.append(path)
-
-
-def pytest_terminal_summary(terminalreporter) -> None:
-    if not _written:
-        return
-    folders = sorted({path.parent for path in _written})
-    terminalreporter.section("browser test artifacts")
-    for folder in folders:
-        names = sorted(path.name for path in _written if path.parent == folder)
-        terminalreporter.write_line(f"{folder}: {', '.join(names)}")
-
 
 def node_tool(relative: str) -> Path:
     """A file of an npm package from package-lock.json; fails (not skips) when `make test` has not installed it."""

@@ -46,7 +46,7 @@ from conftest import Build, Project, run_build
 from playwright.sync_api import Error as PlaywrightError
 from test_hostile import FREE_TEXT, poison
 
-from .conftest import SCREENSHOTS, Served, Tab, new_tab, record_artifact, search, serve, site_pages
+from .conftest import SCREENSHOTS, Served, Tab, new_tab, search, serve, site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -431,7 +431,6 @@ def _screenshot_tooltip(witness: Witness, element: int, path: Path) -> None:
     witness.page.mouse.move(aim["x"], aim["y"])
     witness.page.wait_for_timeout(100)
     witness.page.screenshot(path=str(path))
-    record_artifact(path)
 
 
 def test_no_title_runs_script_when_its_tooltip_shows(browser, builds):

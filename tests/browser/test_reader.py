@@ -16,7 +16,7 @@ from explainer.dataset import load_dataset
 from explainer.quotes import normalise
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE, READINGS, SCREENSHOTS, Served, Tab, record_artifact, search
+from .conftest import DESKTOP, PHONE, READINGS, SCREENSHOTS, Served, Tab, search
 
 pytestmark = pytest.mark.browser
 
@@ -174,5 +174,4 @@ def test_screenshots_of_the_main_kinds_of_page(open_tab, served: Served, cjk_fon
         path.unlink(missing_ok=True)
         tab.page.screenshot(path=str(path), full_page=False)
         assert path.stat().st_size > 10_000, f"{path} is nearly empty"
-        record_artifact(path)
     assert tab.problems() == []
