@@ -12,8 +12,8 @@ export CHROMIUM ?= /usr/bin/chromium
 # apt-get needs root: sudo for everyone else (CI runners included).
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-# One worker per core, each test file on one worker so that its module's builds are made once.
-PARALLEL := -n auto --dist loadfile
+# One worker per core; an idle worker takes tests queued for a busy one, so that slow files do not run last alone.
+PARALLEL := -n auto --dist worksteal
 
 .PHONY: serve build check test test-fast bench browser-tools clean
 

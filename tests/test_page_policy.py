@@ -172,12 +172,14 @@ def test_pages_that_nest_too_deeply_or_leave_brackets_open_fail_the_strict_build
     project.write("docs/topics/brackets.md", "# Brackets\n\nCited [@v4-brief].\n\n" + "[a " * 8000 + "\n")
     # Python 3.11's HTMLParser looks for the end of each unclosed declaration to the end of the page.
     project.write("docs/topics/cdata.md", "# CDATA\n\nCited [@v4-brief].\n\n" + "<![CDATA[" * 2000 + "\n")
+    project.write("docs/topics/tags.md", "# Tags\n\nCited [@v4-brief].\n\n" + "<a " * 40_000 + "\n")
     build = project.build()
     assert build.returncode != 0 and "Traceback" not in build.output, build.output
     assert "docs/topics/deep-list.md:22: this line is indented 68 columns, more than 16 levels" in build.output
     assert "docs/topics/deep-emphasis.md:1: the page nests deeper than it can be converted" in build.output
     assert "docs/topics/brackets.md:5: 8000 '[' in this paragraph are never closed" in build.output
-    assert "docs/topics/cdata.md:5: 2000 declarations ('<!…', '<?…') in this page" in build.output
+    assert "docs/topics/cdata.md:5: 2000 HTML tags ('<…') in this page are never closed by '>'" in build.output
+    assert "docs/topics/tags.md:5: 40000 HTML tags ('<…') in this page are never closed by '>'" in build.output
 
 
 @pytest.mark.slow

@@ -177,11 +177,11 @@ class LimitsPreprocessor(Preprocessor):
             first = text.count("\n", 0, offset)
             self.notes.report_line(message, first)
             flooded.update(range(first, _paragraph_end(lines, first)))
-        declarations = list(floods.declaration_problems(text))
-        for offset, message in declarations:
+        open_tags = list(floods.markup_problems(text))
+        for offset, message in open_tags:
             self.notes.report_line(message, text.count("\n", 0, offset))
         kept = [_escape_brackets(line) if index in flooded else nesting.flatten(line) for index, line in enumerate(lines)]
-        return [floods.defuse_declarations(line) for line in kept] if declarations else kept
+        return [floods.defuse_markup(line) for line in kept] if open_tags else kept
 
 
 def _paragraph_end(lines: list[str], first: int) -> int:
