@@ -7,7 +7,6 @@ made by ``on_config``, which every build replaces.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from dataclasses import dataclass, field
@@ -168,10 +167,6 @@ def _front_matter_line(page: Page, key: str) -> int:
     return next((number for number, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
-def _escape(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
 def _inert_titles(page: Page) -> None:
     """The page's title and its table of contents as escaped text without '<' (see explainer.inert).
 
@@ -183,13 +178,13 @@ def _inert_titles(page: Page) -> None:
         problem = inert.title_problem(title)
         if problem:
             _build.report(Problem(Origin(str(_build.docs / page.file.src_uri), _front_matter_line(page, "title")), problem))
-        page.meta["title"] = page.title = _escape(inert.inert_title(title))
+        page.meta["title"] = page.title = inert.shown_title(title)
     else:
-        page.title = _escape(inert.inert_title(inert.plain_text(page.title or page.file.src_uri)))
+        page.title = inert.shown_title(inert.plain_text(page.title or page.file.src_uri))
     anchors = list(page.toc)
     while anchors:
         anchor = anchors.pop()
-        anchor.title = _escape(inert.inert_title(inert.plain_text(anchor.title)))
+        anchor.title = inert.shown_title(inert.plain_text(anchor.title))
         anchors.extend(anchor.children)
 
 

@@ -149,7 +149,6 @@ class ExplainerExtension(Extension):
             AnnotateTreeprocessor(md, self.site, notes, self.done), "explainer-annotate", _PRIORITY_ANNOTATE
         )
 
-
     def _too_deep(self, notes: PageNotes) -> str:
         notes.report(
             f"the page nests deeper than it can be converted (more than {nesting.MAX_DEPTH} levels of lists, "

@@ -103,6 +103,11 @@ def inert_title(title: str) -> str:
     return title.replace(_TAG_START, _TAG_START_SHOWN)
 
 
+def shown_title(text: str) -> str:
+    """A page title or heading, as text, escaped for the templates that print it as HTML."""
+    return html.escape(inert_title(text), quote=False)
+
+
 def for_tooltip(text: str) -> str:
     """A ``title`` attribute's value for text that Material will insert as HTML once decoded."""
     return html.escape(text, quote=False)
