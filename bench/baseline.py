@@ -65,7 +65,7 @@ class Capture:
         if src_uri in self.sources:
             text = text.rstrip("\n") + "\n\n" + self.sources[src_uri]
         if src_uri in self.generated:
-            text = self.site.fill_backlinks(text, src_uri, self._url_to)
+            text = self.site.fill_in(text, src_uri, self._url_to)
         meta = self.meta.get(src_uri)
         if meta:
             text = "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + text

@@ -11,13 +11,14 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import urljoin
 
 import watchdog.events
-from explainer import inert
+from explainer import inert, linked_data, publish, render
 from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
-from explainer.load import linked_folders, page_file_problem
+from explainer.load import page_file_problem, refused_in
 from explainer.problems import Origin, Problem
-from explainer.render import problems_banner
+from explainer.render import reading_page
 from explainer.site import Site
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -39,9 +40,13 @@ class _Build:
     notes: PageNotes | None = None
     """What the Markdown extension found on the page being converted, for the checks of its HTML."""
     data_problems: int = 0
+    cited: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The sources each page cites, in the order of its Sources list (for its JSON-LD)."""
+    files: Files | None = None
 
     def page_annotated(self, notes: PageNotes) -> None:
         self.notes = notes
+        self.cited[notes.page.src_uri] = tuple(notes.numbers)
         self.site.page_annotated(notes)
         for problem in notes.problems:
             log.error(str(problem))
@@ -64,8 +69,10 @@ _build: _Build | None = None
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
     root = Path(config.config_file_path).parent
-    _refuse_linked_folders(Path(config.docs_dir), root)
-    build = _Build(Site(root), PurePosixPath(Path(config.docs_dir).relative_to(root).as_posix()))
+    _refuse_unreadable_folders(config, root)
+    # A site replaces any of the generator's templates with one of the same name in overrides/explainer/.
+    templates = Path(config.theme.custom_dir, "explainer") if config.theme.custom_dir else None
+    build = _Build(Site(root, templates), PurePosixPath(Path(config.docs_dir).relative_to(root).as_posix()))
     for problem in build.site.problems:
         log.error(str(problem))
     build.data_problems = len(build.site.problems)
@@ -79,14 +86,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _refuse_linked_folders(docs: Path, root: Path) -> None:
-    """Stop before MkDocs walks a link to a folder in docs/ (see explainer.load.linked_folders),
-    in `mkdocs serve` too: there is no site to make that does not walk it."""
-    linked = linked_folders(docs, root)
-    for problem in linked:
-        log.error(str(problem))
-    if linked:
-        raise PluginError(f"{len(linked)} file(s) of {docs.relative_to(root).as_posix()}/ refused, listed above; nothing was built")
+def _refuse_unreadable_folders(config: MkDocsConfig, root: Path) -> None:
+    """Stop before MkDocs walks a link to a folder in docs/, or the theme reads a template of its
+    custom_dir that is a link, a pipe or a device (see explainer.load.refused_in), in `mkdocs serve`
+    too: there is no site to make without them."""
+    walked = [(Path(config.docs_dir), False)] + ([(Path(config.theme.custom_dir), True)] if config.theme.custom_dir else [])
+    for folder, files in walked:
+        refused = refused_in(folder, root, files=files)
+        for problem in refused:
+            log.error(str(problem))
+        if refused:
+            raise PluginError(f"{len(refused)} file(s) of {folder.relative_to(root).as_posix()}/ refused, listed above; nothing was built")
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -105,7 +115,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         _build.generated[page.src_uri] = page.edit_path
     for src_uri, path in _build.site.texts():
         files.append(File.generated(config, src_uri, abs_src_path=str(path)))
+    _publish_data(files, config)
     return files
+
+
+def _publish_data(files: Files, config: MkDocsConfig) -> None:
+    """The checked data as JSON, with its schemas, beside the site (see explainer.publish)."""
+    _build.files = files
+    for path, text in publish.files(
+        _build.site.dataset,
+        lambda src_uri: get_relative_url(files.get_file_from_path(src_uri).url, f"{publish.FOLDER}/"),
+    ):
+        files.append(File.generated(config, path, content=text))
 
 
 def _refuse_unreadable_docs(files: Files, config: MkDocsConfig) -> None:
@@ -158,7 +179,7 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     _build.site.page_titled(page.file.src_uri, inert.plain_text(page.title))
     _build.notes = None
     if _build.data_problems:
-        return problems_banner(_build.site.problems[: _build.data_problems]) + checked.html
+        return render.problems_banner(_build.site.problems[: _build.data_problems], _build.site.templates) + checked.html
     return checked.html
 
 
@@ -194,8 +215,26 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
 
     for src_uri in sorted(_build.generated):
         page = files.get_file_from_path(src_uri).page
-        page.content = _build.site.fill_backlinks(page.content, src_uri, url_to)
+        page.content = _build.site.fill_in(page.content, src_uri, url_to)
+    for source_id in _build.site.dataset.sources:
+        # Made after MkDocs collected each page's anchors, for its check of the links to them.
+        page = files.get_file_from_path(reading_page(source_id)).page
+        page.present_anchor_ids.update(anchor for mark in _build.site.marks(source_id) for anchor in mark.ids)
     return env
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """The page's schema.org JSON-LD, in its <head>: not in its content, where explainer.inert
+    takes out every <script>, nor in page.meta, which the front matter controls."""
+    src_uri = page.file.src_uri
+    linked = linked_data.for_page(
+        src_uri,
+        title=inert.plain_text(page.title),
+        dataset=_build.site.dataset,
+        cited=_build.cited.get(src_uri, ()),
+        url_of=lambda target: urljoin(config.site_url or "/", _build.files.get_file_from_path(target).url),
+    )
+    return linked_data.into_head(output, linked) if linked else output
 
 
 def on_serve(server, *, config: MkDocsConfig, builder):

@@ -954,6 +954,20 @@ def test_a_link_to_a_folder_in_docs_stops_the_build_before_mkdocs_walks_it(proje
     assert checksums(project.root) == before
 
 
+@pytest.mark.parametrize("link", ["overrides/partials/copyright.html", "overrides/explainer"], ids=["a template", "a folder"])
+def test_a_link_in_the_themes_templates_stops_the_build_before_the_theme_reads_it(project: Project, link: str):
+    """The theme reads every file of its custom_dir (overrides/) as a template: a link to /etc/passwd
+    there would be published."""
+    project.path(link).parent.mkdir(parents=True, exist_ok=True)
+    project.path(link).symlink_to("/etc/passwd" if link.endswith(".html") else "/etc")
+    build = project.build()
+    kind = "file" if link.endswith(".html") else "folder"
+    assert build.returncode != 0 and "Traceback" not in build.output, build.output
+    assert build.output.count(_link_message(link, kind) + "\n") == 1, build.output
+    assert "1 file(s) of overrides/ refused, listed above; nothing was built" in build.output
+    assert "root:" not in build.output and not (project.root / "site").exists()
+
+
 # Tests run as root in CI containers, and chmod 000 does not stop root. This stands in for it, in
 # this process and in every build or preview started from it: while EXPLAINER_TEST_UNREADABLE
 # names a file listing paths, opening one of them fails as chmod 000 makes it fail for anyone else.

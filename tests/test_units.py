@@ -8,14 +8,16 @@ from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from explainer import citations, render
 from explainer.annotate import ExplainerExtension, PageInfo
 from explainer.urls import url_problem
-from explainer.load import FileError, line_of, load_yaml
+from explainer.load import Written, line_of, load_yaml
 from explainer.matcher import AliasMatcher
 from explainer.model import ID_PATTERN
+from explainer.problems import ProblemError
 from explainer.site import Site
 
 
@@ -63,7 +65,7 @@ def test_load_refuses_a_repeated_key_with_both_lines(tmp_path):
     ],
 )
 def test_load_turns_unreadable_files_into_one_line(tmp_path, text, message):
-    with pytest.raises(FileError) as raised:
+    with pytest.raises(ProblemError) as raised:
         load_yaml(_write(tmp_path, text), tmp_path)
     assert str(raised.value.problem) == message
 
@@ -139,7 +141,7 @@ def test_a_source_title_with_script_renders_inert():
     source = next(iter(site.dataset.sources.values()))
     hostile = dataclasses.replace(source, title='<script>alert("x")</script>', publisher='"><img src=x onerror=alert(1)>')
     dataset = dataclasses.replace(site.dataset, sources={**site.dataset.sources, source.id: hostile})
-    page = next(page for page in render.pages(dataset) if page.src_uri == f"sources/{source.id}.md")
+    page = next(page for page in render.pages(dataset, site.templates) if page.src_uri == f"sources/{source.id}.md")
     html = _convert(site, page.markdown, page.src_uri)
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("script") is None and soup.find("img") is None
@@ -176,3 +178,19 @@ def _convert(site: Site, text: str, src_uri: str) -> str:
 def test_the_schemas_and_the_code_agree_on_what_an_id_is():
     common = json.loads((ROOT / "data/schema/common.schema.json").read_text("utf-8"))
     assert common["$defs"]["id"]["pattern"] == ID_PATTERN
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '"one \\"two\\"\n  three \\x41\\u00e9\n  \\\n  four\\tfive"',  # escapes of every length, an escaped line break
+        "'one ''two''\n  three Aé\n\n  four five'",  # '' is one quote; a blank line is a line break
+        ">-\n  one \"two\"\n  three Aé\n  four five",
+    ],
+    ids=["double-quoted", "single-quoted", "folded"],
+)
+def test_a_place_in_a_text_value_is_found_on_its_line_whatever_its_escapes(written: str):
+    value = yaml.safe_load(written)
+    for word in ("two", "three", "four", "five"):
+        line = next(number for number, line in enumerate(written.split("\n")) if word in line)
+        assert Written(10, written).line_at(value, value.index(word)) == 10 + line, word

@@ -26,6 +26,7 @@ from markdown.util import AtomicString
 from . import citations, floods, nesting
 from .model import Citation
 from .problems import Origin, Problem, shorten
+from .render import reading_page
 from .urls import url_problem
 
 if TYPE_CHECKING:
@@ -403,8 +404,23 @@ class AnnotateTreeprocessor(Treeprocessor):
         if quotes:
             listing = etree.SubElement(item, "ul", {"class": "explainer-quotes"})
             for quote in quotes:
-                etree.SubElement(etree.SubElement(listing, "li"), "q").text = AtomicString(quote)
+                self._quote_item(etree.SubElement(listing, "li"), source_id, quote)
         return item
+
+    def _quote_item(self, item: etree.Element, source_id: str, quote: str) -> None:
+        """The quote, linked to its place in the article's text (reading page), and, where the
+        original holds its words, a link that highlights it there."""
+        passage = self.site.passage(source_id, quote)
+        if passage is None:  # not in the article: reported, and shown unlinked until fixed
+            etree.SubElement(item, "q").text = AtomicString(quote)
+            return
+        reading = self.notes.href(reading_page(source_id), passage.anchor)
+        link = etree.SubElement(item, "a", {"href": reading, "title": "Read it in the article"})
+        etree.SubElement(link, "q").text = AtomicString(quote)
+        if passage.original_url:
+            link.tail = " "
+            original = etree.SubElement(item, "a", {"href": passage.original_url, "class": "explainer-fragment"})
+            original.text = "in the original"
 
 
 def _nested_links(root: etree.Element) -> dict[etree.Element, etree.Element]:

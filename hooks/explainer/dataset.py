@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import validate
-from .load import FileError, YamlList, YamlMap, display_path, list_folder, load_yaml, read_text, refusal
+from .load import YamlList, YamlMap, display_path, list_folder, load_yaml, read_text, refusal
 from .model import (
     ChineseForm,
     ID,
@@ -31,9 +31,9 @@ from .model import (
     Term,
     mistyped,
 )
-from .problems import Origin, Problem
+from .problems import Origin, Problem, ProblemError
 from .quotes import Article
-from .schema import SchemaError, Schemas, id_hint
+from .schema import Schemas, id_hint
 
 Item = TypeVar("Item")
 
@@ -69,7 +69,7 @@ def load_dataset(root: Path) -> Loaded:
             events=reader.items("timeline.yaml", "events", reader.event),
             entities=reader.items("entities.yaml", "entities", reader.entity),
         )
-    except (SchemaError, FileError) as error:  # FileError: data/sources/ itself cannot be read
+    except ProblemError as error:  # a broken schema, or data/sources/ itself cannot be read
         return _nothing_loaded(error.problem, root)
     context = validate.Context(
         dataset=dataset,
@@ -93,7 +93,7 @@ def _nothing_loaded(problem: Problem, root: Path) -> Loaded:
     """
     try:
         source_ids = frozenset(path.stem for path in list_folder(root / "data" / "sources", root, "*.yaml"))
-    except FileError:
+    except ProblemError:
         source_ids = frozenset()
     return Loaded(Dataset({}, (), (), ()), [problem], {}, source_ids)
 
@@ -129,7 +129,7 @@ class _Reader:
             return None
         try:
             document, problems = load_yaml(path, self.root)
-        except FileError as error:
+        except ProblemError as error:
             self.problems.append(error.problem)
             return None
         self.problems += problems
@@ -172,7 +172,7 @@ class _Reader:
         """
         try:
             item = build(entry, origin)
-        except _BadValue as bad:
+        except ProblemError as bad:
             self.problems.append(bad.problem)
             return None
         except (KeyError, TypeError, AttributeError, ValueError, IndexError) as error:
@@ -236,7 +236,7 @@ class _Reader:
         display_text = display_path(text, self.root)
         try:
             article = read_text(text, self.root)
-        except FileError as error:
+        except ProblemError as error:
             self.problems.append(error.problem)
             return False
         if not article.strip():
@@ -258,6 +258,11 @@ class _Reader:
             publisher=entry["publisher"],
             url=entry.get("url"),
             url_note=entry.get("url_note"),
+            original_starts_after=(
+                Citation(source_id, entry["original_starts_after"], at.field("original_starts_after"))
+                if "original_starts_after" in entry
+                else None
+            ),
             accessed=at.date("accessed"),
             published=at.date("published") if "published" in entry else None,
             published_note=entry.get("published_note"),
@@ -321,12 +326,6 @@ class _Reader:
         return at.entry[key]
 
 
-class _BadValue(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
 @dataclass(frozen=True)
 class _At:
     """Origins of the fields of one item."""
@@ -344,7 +343,7 @@ class _At:
         try:
             return PartialDate.parse(self.entry[key])
         except ValueError:
-            raise _BadValue(
+            raise ProblemError(
                 Problem(self.field(key), f"{key}: '{self.entry[key]}' is not a date on the calendar")
             ) from None
 

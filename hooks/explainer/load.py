@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Origin, Problem
+from .problems import Origin, Problem, ProblemError
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
@@ -177,26 +177,64 @@ class Written:
     def line_at(self, value: str, offset: int) -> int:
         """The line of ``value[offset]``.
 
-        YAML folds lines and strips indentation, but keeps the non-space characters in
-        order, so counting them maps an offset in the value back to the file. Where they
-        stand is found once per text, not once per call: a field can have thousands of problems.
+        YAML folds lines and strips indentation, but keeps the value's other characters in
+        order, each written as itself or (in quotes) as an escape: so counting them maps an
+        offset in the value back to the file. Where they stand is found once per text, not
+        once per call: a field can have thousands of problems.
         """
         wanted = bisect_left(_non_space(value), offset)
-        if self.source.startswith(("'", '"')):
-            header = 1
-        elif self.source.startswith(("|", ">")):  # the block's content starts on the next line
-            header = self.source.find("\n") + 1 or len(self.source)
-        else:
-            header = 0
-        places = _non_space(self.source)
-        index = bisect_left(places, header) + wanted
-        return self.line + self.source.count("\n", 0, places[index]) if index < len(places) else self.line
+        places = _written_places(self.source)
+        return self.line + self.source.count("\n", 0, places[wanted]) if wanted < len(places) else self.line
+
+
+# What each escape of a double-quoted scalar stands for, by its letter: white space (which the value's
+# count of characters skips) or one character; \x, \u and \U are followed by 2, 4 or 8 hex digits.
+_SPACE_ESCAPES = frozenset(" \tntrLP_")
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+_SINGLE_QUOTED_CHARACTER = re.compile(r"''|[^\s']")
+
+
+@functools.lru_cache(maxsize=8)
+def _written_places(source: str) -> list[int]:
+    """Where each character of a scalar's value that is not white space stands in ``source``, as written."""
+    if source.startswith('"'):
+        return list(_double_quoted_places(source))
+    if source.startswith("'"):  # '' is one quote
+        return [found.start() for found in _SINGLE_QUOTED_CHARACTER.finditer(source, 1)]
+    header = source.find("\n") + 1 or len(source) if source.startswith(("|", ">")) else 0
+    return [place for place in _non_space(source) if place >= header]
 
 
 @functools.lru_cache(maxsize=8)
 def _non_space(text: str) -> list[int]:
     """The offset of each character of ``text`` that is not white space."""
     return [found.start() for found in _NON_SPACE.finditer(text)]
+
+
+def _escapes_white_space(letter: str, digits: str) -> bool:
+    """Whether an escape stands for white space, or for nothing (an escaped line break)."""
+    if digits:
+        try:
+            return chr(int(digits, 16)).isspace()
+        except ValueError:  # not hex: PyYAML refused the file before any line was looked for
+            return False
+    return letter.isspace() or letter in _SPACE_ESCAPES
+
+
+def _double_quoted_places(source: str) -> Iterator[int]:
+    index = 1
+    while index < len(source) and source[index] != '"':
+        character = source[index]
+        if character == "\\":
+            letter = source[index + 1 : index + 2]
+            digits = source[index + 2 : index + 2 + _HEX_ESCAPES.get(letter, 0)]
+            if not _escapes_white_space(letter, digits):
+                yield index
+            index += 2 + len(digits)
+            continue
+        if not character.isspace():
+            yield index
+        index += 1
 
 
 class YamlMap(dict):
@@ -212,18 +250,6 @@ class YamlList(list):
 
     line: int
     item_lines: list[int]
-
-
-class FileError(Exception):
-    """The file cannot, or may not, be read; ``problem`` says where and why."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-class YamlError(FileError):
-    """The file cannot be read as YAML."""
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -292,35 +318,35 @@ def _os_message(error: OSError, folder: bool) -> str:
 
 @contextmanager
 def open_file(path: Path, root: Path) -> Iterator[Any]:
-    """``path`` opened for reading in binary, if :func:`refusal` allows; raises :class:`FileError`.
+    """``path`` opened for reading in binary, if :func:`refusal` allows; raises :class:`ProblemError`.
 
     Opened without following a link and checked again once open, so a file swapped for a
     link or a pipe after the check is refused too.
     """
     problem = refusal(path, root)
     if problem:
-        raise FileError(problem)
+        raise ProblemError(problem)
     display = display_path(path, root)
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
     except OSError as error:
         refused = refusal(path, root)  # a link swapped in since the check (O_NOFOLLOW): say so
-        raise FileError(refused or Problem(Origin(display, 1), _os_message(error, False))) from None
+        raise ProblemError(refused or Problem(Origin(display, 1), _os_message(error, False))) from None
     with os.fdopen(descriptor, "rb") as file:
         problem = _not_a_file(os.fstat(descriptor).st_mode, display)
         if problem:
-            raise FileError(problem)
+            raise ProblemError(problem)
         yield file
 
 
 def read_bytes(path: Path, root: Path) -> bytes:
-    """The bytes of ``path``; raises :class:`FileError` when the build may not or cannot read it."""
+    """The bytes of ``path``; raises :class:`ProblemError` when the build may not or cannot read it."""
     display = display_path(path, root)
     with open_file(path, root) as file:
         try:
             return file.read()
         except OSError as error:
-            raise FileError(Problem(Origin(display, 1), _os_message(error, False))) from None
+            raise ProblemError(Problem(Origin(display, 1), _os_message(error, False))) from None
 
 
 def read_text(path: Path, root: Path) -> str:
@@ -330,7 +356,7 @@ def read_text(path: Path, root: Path) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise FileError(
+        raise ProblemError(
             Problem(
                 Origin(display_path(path, root), line),
                 f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
@@ -351,45 +377,50 @@ def page_file_problem(path: Path, root: Path, *, page: bool) -> Problem | None:
         else:
             with open_file(path, root):
                 pass
-    except FileError as error:
+    except ProblemError as error:
         return error.problem
     return None
 
 
-def linked_folders(folder: Path, root: Path) -> list[Problem]:
-    """A problem for ``folder`` if it is a symbolic link, or for each link to a folder inside it,
-    found without following any.
+def refused_in(folder: Path, root: Path, *, files: bool) -> list[Problem]:
+    """A problem for ``folder`` if it may not be read, else for each link to a folder inside it and,
+    with ``files``, for each of its files that may not be read; found without following any link.
 
-    MkDocs walks docs/ following links before any hook sees its files: a link to ``/`` would
-    have it walk the whole machine, and two links to ``..`` go round for ever.
+    For what another tool walks or reads before any hook sees it: MkDocs walks docs/ following
+    links (a link to ``/`` would have it walk the whole machine, and two links to ``..`` go round
+    for ever), and the theme reads every template of its ``custom_dir``.
     """
     problem = refusal(folder, root, folder=True)
     if problem:
         return [problem]
-    return [
-        refusal(Path(parent, name), root, folder=True)
-        for parent, names, _ in os.walk(folder)  # never into a link
-        for name in sorted(names)
-        if os.path.islink(os.path.join(parent, name))
-    ]
+    found = []
+    for parent, folder_names, file_names in os.walk(folder):  # never into a link
+        found += [
+            refusal(Path(parent, name), root, folder=True)
+            for name in sorted(folder_names)
+            if os.path.islink(os.path.join(parent, name))
+        ]
+        if files:
+            found += filter(None, (refusal(Path(parent, name), root) for name in sorted(file_names)))
+    return found
 
 
 def list_folder(folder: Path, root: Path, pattern: str) -> list[Path]:
     """The entries of ``folder`` whose names match ``pattern`` (``*.yaml``), sorted, links included
-    (reading one is refused with its name); raises :class:`FileError` for a folder that may not be read."""
+    (reading one is refused with its name); raises :class:`ProblemError` for a folder that may not be read."""
     problem = refusal(folder, root, folder=True)
     if problem:
-        raise FileError(problem)
+        raise ProblemError(problem)
     try:
         return sorted(folder.glob(pattern))
     except OSError as error:
-        raise FileError(Problem(Origin(display_path(folder, root), 1), _os_message(error, True))) from None
+        raise ProblemError(Problem(Origin(display_path(folder, root), 1), _os_message(error, True))) from None
 
 
 def load_yaml(path: Path, root: Path) -> tuple[Any, list[Problem]]:
     """Parse one YAML file into YamlMap/YamlList/scalars, with the problems found on the way.
 
-    Raises :class:`FileError` (a :class:`YamlError` when it is not YAML) when the file cannot be
+    Raises :class:`ProblemError` (a :class:`ProblemError` when it is not YAML) when the file cannot be
     read or parsed at all.
     """
     display = display_path(path, root)
@@ -397,17 +428,17 @@ def load_yaml(path: Path, root: Path) -> tuple[Any, list[Problem]]:
     try:
         node = _compose(text)
     except _Refused as error:
-        raise YamlError(Problem(Origin(display, error.problem_mark.line + 1), error.problem)) from None
+        raise ProblemError(Problem(Origin(display, error.problem_mark.line + 1), error.problem)) from None
     except yaml.MarkedYAMLError as error:
-        raise YamlError(_syntax_problem(error, text, display)) from None
+        raise ProblemError(_syntax_problem(error, text, display)) from None
     except yaml.reader.ReaderError as error:  # a character YAML forbids (a NUL, say): no mark, a position
         line = text.count("\n", 0, error.position) + 1
         message = f"invalid YAML: the character #x{error.character:04x} is not allowed ({error.reason}); remove it"
-        raise YamlError(Problem(Origin(display, line), message)) from None
+        raise ProblemError(Problem(Origin(display, line), message)) from None
     except yaml.YAMLError as error:
-        raise YamlError(Problem(Origin(display, 1), f"invalid YAML: {error}")) from None
+        raise ProblemError(Problem(Origin(display, 1), f"invalid YAML: {error}")) from None
     if node is None:
-        raise YamlError(Problem(Origin(display, 1), "the file is empty"))
+        raise ProblemError(Problem(Origin(display, 1), "the file is empty"))
     problems: list[Problem] = []
     return _Builder(display, text, problems).build(node), problems
 
@@ -467,8 +498,8 @@ class _Builder:
                 message = f"cannot read this value ({error})"
             raise self._error(node, message + "; put it in quotes if it is text") from None
 
-    def _error(self, node: yaml.Node, message: str) -> YamlError:
-        return YamlError(Problem(Origin(self.display, node.start_mark.line + 1), message))
+    def _error(self, node: yaml.Node, message: str) -> ProblemError:
+        return ProblemError(Problem(Origin(self.display, node.start_mark.line + 1), message))
 
     def _mapping(self, node: yaml.MappingNode) -> YamlMap:
         mapping = YamlMap()

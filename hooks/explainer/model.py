@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .problems import Origin
+from .problems import Origin, kind_of, shown
 
 _MONTHS = tuple(calendar.month_name)
 
@@ -127,6 +127,9 @@ class Source:
     publisher: str
     url: str | None
     url_note: str | None
+    original_starts_after: Citation | None
+    """In a compilation or translation, the words of its own text after which the original's text
+    begins (only passages after them are in the original at ``url``); None when all of it is."""
     accessed: PartialDate
     published: PartialDate | None
     published_note: str | None
@@ -223,7 +226,7 @@ def mistyped(item: Any) -> str | None:
     for field in dataclasses.fields(item):
         value = getattr(item, field.name)
         if not _is_a(value, _hints(type(item))[field.name]):
-            return f"'{field.name}' is {_kind(value)} ({_short(value)})"
+            return f"'{field.name}' is {kind_of(value)} ({shown(value, 40)})"
         inner = value if isinstance(value, tuple) else (value,)
         wrong = next((wrong for part in inner if dataclasses.is_dataclass(part) and (wrong := mistyped(part))), None)
         if wrong:
@@ -245,13 +248,3 @@ def _is_a(value: Any, hint: Any) -> bool:
     if hint is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, origin or hint)
-
-
-def _kind(value: Any) -> str:
-    kinds = ((bool, "true/false"), ((int, float), "a number"), (str, "text"), ((list, tuple), "a list"), (dict, "a mapping"))
-    return "empty" if value is None else next((kind for types_, kind in kinds if isinstance(value, types_)), "a value")
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 # What a terminal, a CI log or a reader would not show as itself: control characters (a line
 # break or an escape code could forge a log line such as "INFO - Documentation built"), line
@@ -45,3 +48,30 @@ def shorten(text: str, limit: int = 80) -> str:
     """``text`` on one line, cut to ``limit`` characters with an ellipsis, to quote it in a message."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ProblemError(Exception):
+    """Work that cannot go on, and the one problem that says why: a file that may not be read or is
+    not YAML, a schema that is itself broken, a value the model cannot hold."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def suggestion(wrong: str, known: Iterable[str]) -> str | None:
+    """The known name closest to a misspelt one, if any is close."""
+    guess = difflib.get_close_matches(wrong, sorted(known), n=1)
+    return guess[0] if guess else None
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value from the data as Python writes it (quotes show where text begins and ends), cut to ``limit``."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def kind_of(value: Any) -> str:
+    """What a value from YAML is, in a contributor's words."""
+    kinds = ((bool, "true/false"), ((int, float), "a number"), (str, "text"), ((list, tuple), "a list"), (dict, "a mapping"))
+    return "empty" if value is None else next((kind for types, kind in kinds if isinstance(value, types)), "a value")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
 
 _WHITESPACE = re.compile(r"\s+")
+_LEADING_WHITESPACE = re.compile(r"\s*")
 _SHINGLE = 3
 _SHOWN = 120
 _WORD_SLACK = 12  # how far a passage may move to start and end on whole words
@@ -30,14 +32,39 @@ class Article:
     """An article's text, normalised once, so each quote costs one substring search."""
 
     def __init__(self, text: str) -> None:
+        self.received = unicodedata.normalize("NFC", text)
+        """The text as received, in NFC (which looks the same): where :meth:`span` finds a quote."""
         self.text = normalise(text)
         self.folded = self.text.casefold()
         """The text case-folded once, for the checks that ignore case."""
         self._closest: dict[str, str] = {}
         """The closest passage worked out for each quote, by its normalised text."""
+        self._runs: list[int] = []
+        self._shifts: list[int] = []
+        """Where :attr:`text` has one space for several characters of :attr:`received`, and how far
+        :attr:`received` is ahead after each: a quote found in the one is found in the other by bisection."""
+        self._lead = _LEADING_WHITESPACE.match(self.received).end()
+        shift = self._lead
+        for run in _WHITESPACE.finditer(self.received, self._lead):
+            if len(run[0]) > 1:
+                self._runs.append(run.start() - shift)
+                shift += len(run[0]) - 1
+                self._shifts.append(shift)
 
     def contains(self, quote: str) -> bool:
         return normalise(quote) in self.text
+
+    def span(self, quote: str) -> tuple[int, int] | None:
+        """Where the quote first stands in :attr:`received`, across line breaks; None if it does not."""
+        wanted = normalise(quote)
+        start = self.text.find(wanted) if wanted else -1
+        if start < 0:
+            return None
+        return self._received_at(start), self._received_at(start + len(wanted) - 1) + 1
+
+    def _received_at(self, offset: int) -> int:
+        runs_before = bisect.bisect_left(self._runs, offset)
+        return offset + (self._shifts[runs_before - 1] if runs_before else self._lead)
 
     def closest(self, quote: str) -> str | None:
         """The passage of the article most like ``quote``, by shared character trigrams; None once

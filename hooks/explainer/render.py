@@ -8,7 +8,6 @@ is inserted as a value, never rendered as a template.
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +20,7 @@ import jinja2
 
 from .citations import format_citations
 from .model import ID, Citation, Dataset, Entity, Event, Source, Term
+from .passages import Mark, Piece, passage_id
 from .problems import Problem
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -30,6 +30,7 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what quote() leaves as it is: all a URL needs, no < > " or space
 _ALL_OTHERS = 10  # a source's page lists every other source up to this many, then its neighbours
 BACKLINKS = re.compile(r'<div class="explainer-backlinks" data-kind="([a-z-]+)" data-key="([a-z0-9-]+)"></div>')
+ARTICLE = re.compile(r'<div class="explainer-article" data-key="([a-z0-9-]+)"></div>')
 
 LANGUAGES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)"}
 ENTITY_KINDS = {
@@ -95,26 +96,35 @@ def _cite(citations: Iterable[Citation]) -> Markup:
     return Markup(format_citations((citation.source, citation.quote) for citation in citations))
 
 
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,  # escaping is _finalize's, for Markdown; HTML templates use autoescape below
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters.update(
-        md=data_markdown, title=_title, cite=_cite, link=_link, id=_id, language=LANGUAGES.get
-    )
-    environment.globals["source_date"] = source_date
-    return environment
+class Templates:
+    """The templates of one build: the package's own (``templates/``), each replaced by a file of the
+    same name in ``override`` when there is one, as the theme's ``custom_dir`` replaces Material's
+    partials. Made afresh for every build, so an edited template shows at the next rebuild."""
+
+    def __init__(self, override: Path | None = None) -> None:
+        folders = [override, _TEMPLATES] if override is not None and override.is_dir() else [_TEMPLATES]
+        loader = jinja2.FileSystemLoader(folders)
+        self.markdown = jinja2.Environment(
+            loader=loader,
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=False,  # escaping is _finalize's, for Markdown; HTML fragments use autoescape
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.markdown.filters.update(
+            md=data_markdown, title=_title, cite=_cite, link=_link, id=_id, language=LANGUAGES.get, passage=passage_id
+        )
+        self.markdown.globals["source_date"] = source_date
+        self.html = jinja2.Environment(
+            loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
+        )
 
 
-def pages(dataset: Dataset) -> list[GeneratedPage]:
-    """Every generated page: the sources and their index, the glossary, the timeline, who's who."""
-    environment = _environment()
+def pages(dataset: Dataset, templates: Templates) -> list[GeneratedPage]:
+    """Every generated page: the sources, their index and texts, the glossary, the timeline, who's who."""
+    environment = templates.markdown
     sources = sorted(dataset.sources.values(), key=lambda source: source.id)
     terms = sorted(dataset.terms, key=lambda term: term.term.casefold())
     common = {
@@ -150,7 +160,16 @@ def pages(dataset: Dataset) -> list[GeneratedPage]:
         )
         for index, source in enumerate(sources)
     ]
+    generated += [
+        GeneratedPage(reading_page(source.id), render("reading.md.j2", source=source), source.origin.path, False)
+        for source in sources
+    ]
     return generated
+
+
+def reading_page(source_id: str) -> str:
+    """The page of a source's text as received, with the passages the site quotes marked."""
+    return f"sources/{source_id}/text.md"
 
 
 def chronological(events: Iterable[Event]) -> list[Event]:
@@ -191,29 +210,27 @@ class BacklinkTarget:
     url: str
 
 
-def fill_backlinks(content: str, targets: Callable[[str, str], list[BacklinkTarget]]) -> str:
+def fill_backlinks(content: str, targets: Callable[[str, str], list[BacklinkTarget]], templates: Templates) -> str:
     """Replace each back-link placeholder in a page's HTML with the list of pages it stands for."""
-    template = _html_environment().get_template("backlinks.html.j2")
+    template = templates.html.get_template("backlinks.html.j2")
     return BACKLINKS.sub(lambda match: template.render(kind=match[1], pages=targets(match[1], match[2])), content)
 
 
-@functools.cache
-def _html_environment() -> jinja2.Environment:
-    """Made once: Jinja compiles a template once per environment, and on_env fills every generated page
-    (it reloads a template whose file changed, as in ``mkdocs serve``)."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+def fill_articles(
+    content: str,
+    paragraphs: Callable[[str], list[list[Piece]]],
+    cited_on: Callable[[Mark], list[BacklinkTarget]],
+    templates: Templates,
+) -> str:
+    """Replace a reading page's placeholder with its article, the quoted passages marked."""
+    template = templates.html.get_template("reading-text.html.j2")
+    return ARTICLE.sub(lambda match: template.render(paragraphs=paragraphs(match[1]), cited_on=cited_on), content)
 
 
 def source_date(source: Source) -> str:
     return source.published.readable() if source.published else "undated"
 
 
-def problems_banner(problems: Iterable[Problem]) -> str:
+def problems_banner(problems: Iterable[Problem], templates: Templates) -> str:
     """A warning at the top of every page of a preview built from data with problems."""
-    return _html_environment().get_template("problems.html.j2").render(problems=list(problems))
+    return templates.html.get_template("problems.html.j2").render(problems=list(problems))

@@ -6,7 +6,6 @@ files through the ``# yaml-language-server: $schema=...`` line at the top of eac
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -17,9 +16,9 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .load import FileError, display_path, line_of, list_folder, read_text
+from .load import display_path, line_of, list_folder, read_text
 from .model import ID_PATTERN
-from .problems import Origin, Problem
+from .problems import Origin, Problem, ProblemError, kind_of, shown, suggestion
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 """The draft the build checks with; every schema names it, so no tool has to guess."""
@@ -33,31 +32,20 @@ _JSON_TYPES = {
 }
 
 
-class SchemaError(Exception):
-    """A schema under ``data/schema/`` is itself broken."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
-
-
 class Schemas:
     """The schemas of one ``data/schema/`` folder, keyed by file name.
 
-    Raises :class:`SchemaError` for the first schema that cannot be used: missing, unreadable,
+    Raises :class:`ProblemError` for the first schema that cannot be used: missing, unreadable,
     not JSON, not a 2020-12 schema, or with a ``$ref`` that leads to no schema.
     """
 
     def __init__(self, folder: Path, root: Path, required: Iterable[str]) -> None:
         self._display = display_path(folder, root)
-        try:
-            paths = list_folder(folder, root, "*.schema.json")
-        except FileError as error:
-            raise SchemaError(error.problem) from None
+        paths = list_folder(folder, root, "*.schema.json")
         texts = {path.name: _read(path, root) for path in paths}
         for name in required:
             if name not in texts:
-                raise SchemaError(
+                raise ProblemError(
                     Problem(Origin(f"{self._display}/{name}", 1), "the schema is missing: the data is checked against it; restore it")
                 )
         resources = {name: Resource.from_contents(contents, DRAFT202012) for name, (contents, _) in texts.items()}
@@ -84,21 +72,18 @@ class Schemas:
             for line, message in _describe(error, document)
         ]
 
-    def _unusable(self, schema: str, why: str) -> SchemaError:
-        return SchemaError(Problem(Origin(f"{self._display}/{schema}", 1), f"not a usable JSON Schema: {why}"))
+    def _unusable(self, schema: str, why: str) -> ProblemError:
+        return ProblemError(Problem(Origin(f"{self._display}/{schema}", 1), f"not a usable JSON Schema: {why}"))
 
 
 def _read(path: Path, root: Path) -> tuple[Any, str]:
     """A schema file's contents and text, checked to be a JSON Schema of the draft the build uses."""
     display = display_path(path, root)
 
-    def unusable(line: int, why: str) -> SchemaError:
-        return SchemaError(Problem(Origin(display, line), f"not a usable JSON Schema: {why}"))
+    def unusable(line: int, why: str) -> ProblemError:
+        return ProblemError(Problem(Origin(display, line), f"not a usable JSON Schema: {why}"))
 
-    try:
-        text = read_text(path, root)
-    except FileError as error:
-        raise SchemaError(error.problem) from None
+    text = read_text(path, root)
     try:
         contents = json.loads(text)
     except json.JSONDecodeError as error:
@@ -117,7 +102,7 @@ def _read(path: Path, root: Path) -> tuple[Any, str]:
 
 
 def _check_references(contents: Any, text: str, resolver: Any, display: str) -> None:
-    """Raise :class:`SchemaError` for the first ``$ref`` (in the file) that leads to no schema, with its line."""
+    """Raise :class:`ProblemError` for the first ``$ref`` (in the file) that leads to no schema, with its line."""
     broken: list[str] = []
     pending = [(contents, resolver)]
     while pending:
@@ -134,13 +119,13 @@ def _check_references(contents: Any, text: str, resolver: Any, display: str) -> 
         except Exception:  # noqa: BLE001 - Unresolvable, or a malformed reference or $id
             target = None
         if target is None and not isinstance(ref, str):
-            raise SchemaError(Problem(Origin(display, 1), f"not a usable JSON Schema: the $id '{node['$id']}' cannot be used"))
+            raise ProblemError(Problem(Origin(display, 1), f"not a usable JSON Schema: the $id '{node['$id']}' cannot be used"))
         if not isinstance(target, (dict, bool)):
             broken.append(ref)
         pending += [(value, resolver) for value in node.values()]
     if broken:
         line, ref = min((_line_of_reference(text, ref), ref) for ref in broken)
-        raise SchemaError(
+        raise ProblemError(
             Problem(
                 Origin(display, line),
                 f"not a usable JSON Schema: the $ref '{ref}' leads to no schema in data/schema/; "
@@ -265,7 +250,7 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
         misspelt = set(value) - set(error.schema.get("properties", {}))
         for field in error.validator_value:
             # A misspelling is reported once, as an unknown field with a suggestion.
-            if field not in value and not difflib.get_close_matches(field, misspelt, n=1):
+            if field not in value and not suggestion(field, misspelt):
                 yield line, f"{where or 'the file'} is missing the required field '{field}'"
     elif error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -274,14 +259,14 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
     elif error.validator == "type":
         names = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         wanted = " or ".join(_JSON_TYPES.get(name, name) for name in names)
-        yield line, f"{subject} must be {wanted}, not {_yaml_type(value)} ({_show(value)})"
+        yield line, f"{subject} must be {wanted}, not {kind_of(value)} ({shown(value)})"
     elif error.validator == "enum":
         choices = ", ".join(repr(choice) for choice in error.validator_value)
-        yield line, f"{subject}: {_show(value)} is not one of {choices}"
+        yield line, f"{subject}: {shown(value)} is not one of {choices}"
     elif error.validator == "pattern":
         form = error.schema.get("description", "in the expected form")
         hint = id_hint(value) if error.validator_value == ID_PATTERN else ""
-        yield line, f"{subject}: {_show(value)} is not {form}{hint}"
+        yield line, f"{subject}: {shown(value)} is not {form}{hint}"
     elif error.validator == "uniqueItems":
         yield line, f"{subject} lists the same item twice; keep one"
     elif error.validator == "minItems":
@@ -301,8 +286,8 @@ def id_hint(value: str) -> str:
 
 
 def _unknown_field(field: str, where: str, allowed: list[str]) -> str:
-    guess = difflib.get_close_matches(field, allowed, n=1)
-    hint = f"did you mean '{guess[0]}'? " if guess else ""
+    guess = suggestion(field, allowed)
+    hint = f"did you mean '{guess}'? " if guess else ""
     place = f" in {where}" if where else ""
     return f"unknown field '{field}'{place}; {hint}allowed: {', '.join(allowed)}"
 
@@ -313,22 +298,3 @@ def _field_name(path: tuple[str | int, ...]) -> str:
     for step in path:
         name += f"[{step}]" if isinstance(step, int) else f".{step}" if name else step
     return name
-
-
-def _yaml_type(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "text"
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

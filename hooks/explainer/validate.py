@@ -7,7 +7,6 @@ names something, that every quote is in its article, that dates make sense.
 
 from __future__ import annotations
 
-import difflib
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +16,7 @@ from . import citations, floods, nesting
 from .load import Written
 from .matcher import MAX_ALIAS_LENGTH
 from .model import Citation, Dataset, Term
-from .problems import Origin, Problem, shorten
+from .problems import Origin, Problem, shorten, suggestion
 from .quotes import Article
 from .urls import url_problem
 
@@ -341,6 +340,8 @@ def _unknown_sources(context: Context, source_ids: Iterable[str], origin: Origin
 def _structured_citations(dataset: Dataset) -> Iterator[Citation]:
     for source in dataset.sources.values():
         yield from (point.citation for point in source.key_points)
+        if source.original_starts_after:
+            yield source.original_starts_after
     for event in dataset.events:
         yield from event.citations
         for other in event.other_dates:
@@ -348,8 +349,8 @@ def _structured_citations(dataset: Dataset) -> Iterator[Citation]:
 
 
 def _suggest(wrong: str, known: Iterable[str]) -> str:
-    guess = difflib.get_close_matches(wrong, sorted(known), n=1)
-    return f"; did you mean '{guess[0]}'?" if guess else ""
+    guess = suggestion(wrong, known)
+    return f"; did you mean '{guess}'?" if guess else ""
 
 
 CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (

@@ -171,6 +171,8 @@ def _line_of(text: str, snippet: str) -> int:
 def _tooltip_project(root: Path, round_: str) -> Project:
     project = Project(root)
     assert poison(project, DATA_ROUNDS[round_]) > 0
+    for text in sorted(project.path("data/sources").glob("*.txt")):  # shown on the sources' reading pages
+        text.write_text(text.read_text("utf-8") + f"\n\n{raw_img('article')} {encoded_imgs('article')}\n", "utf-8")
     if round_ == "tooltips-encoded":  # the page has both kinds of payload: one build of it is enough
         project.write("docs/hostile-tooltips.md", TOOLTIP_PAGE)
     return project

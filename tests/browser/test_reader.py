@@ -13,8 +13,9 @@ import pytest
 from conftest import ROOT, Build
 from explainer import citations
 from explainer.dataset import load_dataset
-from explainer.quotes import normalise
+from explainer.quotes import Article, normalise
 from playwright.sync_api import expect
+from test_reading import quote_links
 
 from .conftest import DESKTOP, PHONE, READINGS, SCREENSHOTS, Served, Tab, search
 
@@ -99,6 +100,48 @@ def test_a_citation_leads_to_the_sources_list_the_source_page_and_the_original(o
     assert tab.problems() == []
 
 
+# A quote of each kind, as the Sources lists of the built site link them.
+PASSAGES = {
+    "English": lambda quote, stored: quote.isascii(),
+    "Chinese": lambda quote, stored: re.search(r"[\u4e00-\u9fff]", quote) is not None,
+    "across a line break": lambda quote, stored: "\n" in stored,
+}
+
+
+def _passage_link(site: Build, kind: str) -> tuple[str, str, str]:
+    """The first quote of a Sources list that is of ``kind``: (page, the link's href, the quote)."""
+    for page, link, source_id in quote_links(site):
+        quote = link.q.get_text()
+        text = (ROOT / "data" / "sources" / f"{source_id}.txt").read_text("utf-8")
+        start, end = Article(text).span(quote)
+        if PASSAGES[kind](quote, Article(text).received[start:end]):
+            return page, link["href"], quote
+    raise AssertionError(f"no page quotes a passage {kind}")
+
+
+def _click_its_first_line(tab: Tab, link) -> None:
+    """Click a link where a reader would, on its text: the middle of a link that wraps onto two lines
+    (where Playwright clicks) is the gap beside it."""
+    link.scroll_into_view_if_needed()
+    first = link.evaluate("link => { const line = link.getClientRects()[0]; return {x: line.x + 10, y: line.y + line.height / 2}; }")
+    tab.page.mouse.click(first["x"], first["y"])
+
+
+@pytest.mark.parametrize("kind", PASSAGES)
+def test_a_quote_in_the_sources_list_opens_its_passage_highlighted_in_the_article(open_tab, site: Build, kind: str):
+    page, href, quote = _passage_link(site, kind)
+    tab: Tab = open_tab()
+    tab.goto(page)
+    _click_its_first_line(tab, tab.page.locator(f'ol.explainer-sources a[href="{href}"]').first)
+    expect(tab.page).to_have_url(re.compile(r"/sources/[a-z0-9-]+/text/#q-[0-9a-f]+$"))
+    passage = tab.page.locator("mark:target, mark:has(span:target)")
+    expect(passage).to_be_in_viewport()
+    assert normalise(quote) in normalise(passage.inner_text())
+    highlight = passage.evaluate("mark => getComputedStyle(mark).backgroundColor")
+    assert highlight not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert tab.problems() == []
+
+
 # -- search ---------------------------------------------------------------------------------------
 
 SEARCHES = {
@@ -160,7 +203,7 @@ def test_no_page_scrolls_sideways(visits, reading: str):
     assert wide == []
 
 
-SCREENSHOT_PAGES = {"home": "", "topic": "topics/supernodes-and-chips/", "glossary": "glossary/", "source": "sources/v4-brief/"}
+SCREENSHOT_PAGES = {"home": "", "topic": "topics/supernodes-and-chips/", "glossary": "glossary/", "source": "sources/v4-brief/", "reading": "sources/v4-brief/text/"}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
