@@ -217,21 +217,23 @@ def install(config, hook) -> Capture:
 
 def _sources_markdown(processor) -> str:
     """The page's "Sources" list, as the hooks append it, in Markdown."""
-    from explainer.render import escape_markdown
+    from explainer.render import escape_markdown, reading_page, source_date
 
-    notes, dataset = processor.notes, processor.site.dataset
+    notes, index = processor.notes, processor.index
     lines = ["## Sources { #sources }", ""]
     for number, source_id in enumerate(sorted(notes.numbers, key=notes.numbers.__getitem__), 1):
-        source = dataset.sources[source_id]
-        date = source.published.readable() if source.published else "undated"
+        source = index.sources[source_id]
         href = notes.href(f"sources/{source_id}.md")
-        line = f"{number}. [{escape_markdown(source.title)}]({href}) — {escape_markdown(source.publisher)}, {date}. "
+        line = f"{number}. [{escape_markdown(source.title)}]({href}) — {escape_markdown(source.publisher)}, {source_date(source)}. "
         if source.url:
             line += f"[Read the original](<{source.url}>){{ .explainer-original }}"
         else:
             line += f'<span class="explainer-no-url">{escape_markdown(source.url_note or "")}</span>'
         lines += [line, f"    {{ #ref-{source_id} }}"]
-        lines += [f"    - <q>{escape_markdown(quote)}</q>" for quote in notes.quotes.get(source_id, ())]
+        for quote in notes.quotes.get(source_id, ()):
+            passage = index.passage(source_id, quote)
+            shown = f"<q>{escape_markdown(quote)}</q>"
+            lines.append(f"    - [{shown}]({notes.href(reading_page(source_id), passage.anchor)})" if passage else f"    - {shown}")
     return "\n".join(lines) + "\n"
 
 

@@ -15,7 +15,8 @@ from urllib.parse import urljoin
 
 import watchdog.events
 from explainer import inert, linked_data, publish, render
-from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
+from explainer.annotate import ExplainerExtension
+from explainer.backlinks import PageInfo, PageNotes
 from explainer.load import page_file_problem, refused_in
 from explainer.problems import Origin, Problem
 from explainer.render import reading_page
@@ -37,25 +38,22 @@ class _Build:
     generated: dict[str, str] = field(default_factory=dict)
     """Each generated page's src_uri, with the data file it is made from."""
     page: PageInfo | None = None
-    notes: PageNotes | None = None
-    """What the Markdown extension found on the page being converted, for the checks of its HTML."""
+    """The page being converted, for the Markdown extension."""
     data_problems: int = 0
-    cited: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """The sources each page cites, in the order of its Sources list (for its JSON-LD)."""
     files: Files | None = None
 
-    def page_annotated(self, notes: PageNotes) -> None:
-        self.notes = notes
-        self.cited[notes.page.src_uri] = tuple(notes.numbers)
-        self.site.page_annotated(notes)
-        for problem in notes.problems:
-            log.error(str(problem))
+    def page_converted(self, src_uri: str) -> PageNotes | None:
+        """What the Markdown extension found on a page, its problems reported."""
+        notes = self.site.ledger.notes.get(src_uri)
+        for problem in notes.problems if notes else ():
+            self.report(problem)
+        return notes
 
-    def refuse(self, message: str, *written: str) -> None:
+    def refuse(self, notes: PageNotes, message: str, *written: str) -> None:
         """Report a problem of the page's HTML at the line of ``written`` in its Markdown."""
-        before = len(self.notes.problems)
-        self.notes.report_in_order(message, *written)
-        for problem in self.notes.problems[before:]:
+        before = len(notes.problems)
+        notes.report_in_order(message, *written)
+        for problem in notes.problems[before:]:
             self.report(problem)
 
     def report(self, problem: Problem) -> None:
@@ -80,7 +78,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         # Stop before anything is rendered or written: the site as it was stays in place.
         raise PluginError(f"{build.data_problems} problem(s) in the data, listed above; nothing was built")
     config.markdown_extensions.append(
-        ExplainerExtension(build.site, current_page=lambda: build.page, done=build.page_annotated)
+        ExplainerExtension(build.site.index, build.site.ledger, current_page=lambda: build.page)
     )
     _build = build
     return config
@@ -172,12 +170,12 @@ def _body_lines(source: str, body: str) -> str:
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     _build.page = None
+    notes = _build.page_converted(page.file.src_uri)
     checked = inert.make_inert(html)
     for refusal in checked.refusals:
-        _build.refuse(refusal.message, *refusal.written)
+        _build.refuse(notes, refusal.message, *refusal.written)
     _inert_titles(page)
-    _build.site.page_titled(page.file.src_uri, inert.plain_text(page.title))
-    _build.notes = None
+    _build.site.ledger.titles[page.file.src_uri] = inert.plain_text(page.title)
     if _build.data_problems:
         return render.problems_banner(_build.site.problems[: _build.data_problems], _build.site.templates) + checked.html
     return checked.html
@@ -231,7 +229,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         src_uri,
         title=inert.plain_text(page.title),
         dataset=_build.site.dataset,
-        cited=_build.cited.get(src_uri, ()),
+        cited=tuple(notes.numbers) if (notes := _build.site.ledger.notes.get(src_uri)) else (),
         url_of=lambda target: urljoin(config.site_url or "/", _build.files.get_file_from_path(target).url),
     )
     return linked_data.into_head(output, linked) if linked else output

@@ -21,7 +21,8 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Project
 from explainer import citations, load, nesting, render, urls, validate
-from explainer.annotate import ExplainerExtension, PageInfo, PageNotes
+from explainer.annotate import ExplainerExtension
+from explainer.backlinks import Ledger, PageInfo, PageNotes
 from explainer.matcher import MAX_ALIAS_LENGTH, AliasMatcher
 from explainer.model import ID
 from explainer.problems import Origin, Problem
@@ -157,10 +158,10 @@ def real_site() -> Site:
 
 def _convert(site: Site, text: str) -> tuple[BeautifulSoup, list[Problem]]:
     page = PageInfo(src_uri="topics/x.md", display_path="docs/topics/x.md", source_text=text)
-    notes: list[PageNotes] = []
-    extension = ExplainerExtension(site, current_page=lambda: page, done=notes.append)
+    ledger = Ledger()
+    extension = ExplainerExtension(site.index, ledger, current_page=lambda: page)
     html = markdown.Markdown(extensions=[extension, "admonition", "attr_list", "md_in_html", "tables"]).convert(text)
-    return BeautifulSoup(html, "html.parser"), notes[0].problems
+    return BeautifulSoup(html, "html.parser"), ledger.notes[page.src_uri].problems
 
 
 def test_a_page_paragraph_of_8000_unclosed_citations_stays_text(real_site: Site):

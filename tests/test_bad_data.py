@@ -26,7 +26,8 @@ from pathlib import Path
 import markdown
 import pytest
 from conftest import ROOT, Build, Project
-from explainer.annotate import ExplainerExtension, PageInfo
+from explainer.annotate import ExplainerExtension
+from explainer.backlinks import Ledger, PageInfo
 from explainer.quotes import Article
 from explainer.site import Site
 from test_validation import Case
@@ -493,12 +494,12 @@ DATA_CASES: dict[str, Case | Edit] = {
     "javascript: URL": Case(
         "data/sources/v4-brief.yaml", "url_note: The text as received carries no link to an original.",
         "url: javascript:alert(1)",
-        "url: 'javascript:alert(1)' is not an absolute http:// or https:// URL without spaces",
+        "url: link to 'javascript:alert(1)' refused: only http:// and https:// links may leave the site",
     ),
     "URL with a space": Case(
         "data/sources/v4-brief.yaml", "url_note: The text as received carries no link to an original.",
         "url: https://example.org/a brief",
-        "url: 'https://example.org/a brief' is not an absolute http:// or https:// URL without spaces",
+        "url: the link 'https://example.org/a brief' contains a space; write it as %20",
     ),
     "javascript: link in a Markdown field": _probe(
         PROBE_BODY, "      [CUDA](javascript:alert(1)) body",
@@ -578,13 +579,34 @@ def _build_and_expect(project: Project, case: Case | Edit, line: int) -> Build:
 
 
 @pytest.mark.parametrize("case", DATA_CASES.values(), ids=DATA_CASES.keys())
-def test_bad_data_is_one_precise_line_and_nothing_built(project: Project, case: Case | Edit):
+def test_bad_data_is_one_precise_line(project: Project, case: Case | Edit):
+    """In the process, as the build's first event reads the data: the one problem, and (as `mkdocs serve`
+    shows it) the pages still made. That a problem stops a strict build is proved end to end below."""
     line = _apply(project, case)
-    _build_and_expect(project, case, line)
-    # What `mkdocs serve` makes of the same files: the problem listed, the pages still made.
+    before = checksums(project.root)
     site = Site(project.root)
-    assert f"{case.path}:{line}: {case.message}" in map(str, site.problems)
+    assert [str(problem) for problem in site.problems] == [f"{case.path}:{line}: {case.message}"]
+    assert not _RAW_CONTROL.search(str(site.problems[0])), "a control character would reach the log"
     assert {page.src_uri for page in site.pages()} >= {"glossary.md", "timeline.md", "who.md", "sources/index.md"}
+    assert checksums(project.root) == before
+
+
+# One of each kind, end to end: YAML, a schema, a field, a cross-file check, a quote, a URL, a forged log line.
+END_TO_END = (
+    "tab indentation",
+    "a $ref that leads to itself",
+    "missing required field",
+    "unknown source in a YAML citation",
+    "quote not in the article, in a Markdown field",
+    "javascript: link in a Markdown field",
+    "escape codes and a line break in a key",
+)
+
+
+@pytest.mark.parametrize("name", END_TO_END)
+def test_bad_data_stops_a_strict_build_before_anything_is_written(project: Project, name: str):
+    case = DATA_CASES[name]
+    _build_and_expect(project, case, _apply(project, case))
 
 
 @pytest.mark.slow
@@ -820,10 +842,10 @@ def test_a_site_with_ten_thousand_terms_links_them_all(tmp_path: Path):
     project = Project(tmp_path / "project")
     _ten_thousand_terms(project)
     site = Site(project.root)
-    assert site.problems == [] and len(site.terms) > 10_000
+    assert site.problems == [] and len(site.index.terms) > 10_000
     text = "Gadget1 and Gadget10, Gadget9999 and Ascend 950, then Gadget1 again. `Gadget2` in code.\n" * 50
     page = PageInfo(src_uri="topics/x.md", display_path="docs/topics/x.md", source_text=text)
-    extension = ExplainerExtension(site, current_page=lambda: page, done=site.page_annotated)
+    extension = ExplainerExtension(site.index, Ledger(), current_page=lambda: page)
     html = markdown.Markdown(extensions=[extension]).convert(text)
     for term_id in ("gadget-1", "gadget-10", "gadget-9999", "ascend-950"):
         assert html.count(f'href="../glossary.md#{term_id}"') == 1, term_id

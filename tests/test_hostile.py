@@ -31,7 +31,10 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT, Build, Project
 from explainer import citations, render
-from explainer.annotate import AnnotateTreeprocessor, ExplainerExtension, PageInfo, PageNotes
+from explainer.annotate import AnnotateTreeprocessor, ExplainerExtension
+from explainer.backlinks import Ledger, PageInfo, PageNotes
+from explainer.index import Index
+from explainer.validate import load_checked
 from explainer.site import Site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -197,10 +200,9 @@ def test_every_field_of_every_generated_page_is_escaped_even_past_the_schema():
         events=tuple(map(hostile, site.dataset.events)),
         entities=tuple(map(hostile, site.dataset.entities)),
     )
-    site.dataset = dataset
-    site.terms = {term.id: term for term in dataset.terms}
+    index = Index(dataclasses.replace(load_checked(ROOT), dataset=dataset))
     for page in render.pages(dataset, site.templates):
-        html = _convert(site, page.markdown, page.src_uri, report=False)
+        html = _convert(index, page.markdown, page.src_uri, report=False)
         soup = BeautifulSoup(html, "html.parser")
         assert list(_markup_problems(soup, set(), page.src_uri)) == []
         assert '<script>alert("xss")</script>' in soup.get_text(), page.src_uri
@@ -246,11 +248,11 @@ def _source_of(quote: str) -> str:
     )
 
 
-def _convert(site: Site, text: str, src_uri: str = "topics/x.md", *, report: bool = True, ours: bool = True) -> str:
+def _convert(index: Index, text: str, src_uri: str = "topics/x.md", *, report: bool = True, ours: bool = True) -> str:
     page = PageInfo(src_uri=src_uri, display_path=f"docs/{src_uri}", source_text=text, report_problems=report)
     extensions: list[Any] = list(EXTENSIONS)
     if ours:
-        extensions.insert(0, ExplainerExtension(site, current_page=lambda: page, done=lambda notes: None))
+        extensions.insert(0, ExplainerExtension(index, Ledger(), current_page=lambda: page))
     return markdown.Markdown(extensions=extensions).convert(text)
 
 
@@ -264,13 +266,13 @@ PROPERTY = settings(max_examples=100, deadline=None, database=None, suppress_hea
 @PROPERTY
 @given(document)
 def test_text_inside_code_is_never_changed(text: str):
-    assert _code(_convert(SITE, text)) == _code(_convert(SITE, text, ours=False))
+    assert _code(_convert(SITE.index, text)) == _code(_convert(SITE.index, text, ours=False))
 
 
 @PROPERTY
 @given(document)
 def test_links_never_nest_and_terms_are_never_linked_where_they_must_not_be(text: str):
-    soup = BeautifulSoup(_convert(SITE, text), "html.parser")
+    soup = BeautifulSoup(_convert(SITE.index, text), "html.parser")
     for link in soup.find_all("a"):
         assert link.find_parent("a") is None, link
     for term in soup.select("a.glossary-term"):
@@ -283,14 +285,14 @@ def test_links_never_nest_and_terms_are_never_linked_where_they_must_not_be(text
 @PROPERTY
 @given(document)
 def test_running_the_transforms_again_over_their_output_changes_nothing(text: str):
-    html = _convert(SITE, text)
+    html = _convert(SITE.index, text)
     tree = etree.fromstring(f"<div>{html}</div>")
     before = etree.tostring(tree, encoding="unicode")
     md = markdown.Markdown(extensions=EXTENSIONS)
     page = PageInfo(src_uri="topics/x.md", display_path="docs/topics/x.md", source_text=html)
-    notes: list[PageNotes] = []
-    AnnotateTreeprocessor(md, SITE, PageNotes(page), notes.append).run(tree)
+    notes = PageNotes(page)
+    AnnotateTreeprocessor(md, SITE.index, notes, Ledger()).run(tree)
     assert etree.tostring(tree, encoding="unicode") == before
-    assert notes[0].problems == []
+    assert notes.problems == []
     # As Markdown, the output is raw HTML: converting it again passes it through untouched.
-    assert _convert(SITE, html) == html
+    assert _convert(SITE.index, html) == html

@@ -48,11 +48,14 @@ def quote_links(build: Build) -> list[tuple[str, Tag, str]]:
     return found
 
 
-def _target(build: Build, page: str, href: str) -> Tag | None:
-    """The element a link on ``page`` leads to, in the built site."""
+def _target(build: Build, page: str, href: str, parsed: dict[str, BeautifulSoup] | None = None) -> Tag | None:
+    """The element a link on ``page`` leads to, in the built site (each page parsed once into ``parsed``)."""
     url = urljoin(f"https://site.test/{page}", href).removeprefix("https://site.test/")
     path, _, anchor = url.partition("#")
-    return build.html(path).find(id=anchor)
+    parsed = {} if parsed is None else parsed
+    if path not in parsed:
+        parsed[path] = build.html(path)
+    return parsed[path].find(id=anchor)
 
 
 @pytest.mark.parametrize("source_id", sorted(DATA.sources))
@@ -67,9 +70,10 @@ def test_each_reading_page_shows_the_text_exactly_as_received(site: Build, sourc
 def test_every_quote_in_a_sources_list_opens_its_highlighted_passage(site: Build):
     links = quote_links(site)
     assert len(links) > 100
+    parsed: dict[str, BeautifulSoup] = {}
     for page, link, source_id in links:
         assert link["href"].split("#")[0].endswith(f"sources/{source_id}/text/"), (page, link)
-        target = _target(site, page, link["href"])
+        target = _target(site, page, link["href"], parsed)
         assert target is not None, f"{page}: {link['href']} leads nowhere"
         mark = target if target.name == "mark" else target.find_parent("mark")
         assert mark is not None, f"{page}: {link['href']} is not a highlighted passage"

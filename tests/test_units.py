@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import graphlib
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import markdown
@@ -12,7 +16,8 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from explainer import citations, render
-from explainer.annotate import ExplainerExtension, PageInfo
+from explainer.annotate import ExplainerExtension
+from explainer.backlinks import Ledger, PageInfo
 from explainer.urls import url_problem
 from explainer.load import Written, line_of, load_yaml
 from explainer.matcher import AliasMatcher
@@ -153,7 +158,7 @@ def test_term_links_carry_the_definition_and_skip_code_headings_and_links():
     text = "# CANN heading\n\n`CANN` in code, [CANN](https://example.org) in a link, then CANN and CANN again.\n"
     soup = BeautifulSoup(_convert(site, text, "topics/x.md"), "html.parser")
     [link] = soup.select("a.glossary-term")
-    assert link["href"] == "../glossary.md#cann" and link["title"] == site.terms["cann"].definition
+    assert link["href"] == "../glossary.md#cann" and link["title"] == site.index.terms["cann"].definition
     assert link.previous_sibling.endswith(" in a link, then ")
 
 
@@ -171,7 +176,7 @@ def test_citation_numbers_follow_reading_order_and_the_sources_list_follows():
 
 def _convert(site: Site, text: str, src_uri: str) -> str:
     page = PageInfo(src_uri=src_uri, display_path=f"docs/{src_uri}", source_text=text)
-    extension = ExplainerExtension(site, current_page=lambda: page, done=site.page_annotated)
+    extension = ExplainerExtension(site.index, Ledger(), current_page=lambda: page)
     return markdown.Markdown(extensions=[extension, "admonition", "attr_list", "fenced_code", "tables"]).convert(text)
 
 
@@ -194,3 +199,61 @@ def test_a_place_in_a_text_value_is_found_on_its_line_whatever_its_escapes(writt
     for word in ("two", "three", "four", "five"):
         line = next(number for number, line in enumerate(written.split("\n")) if word in line)
         assert Written(10, written).line_at(value, value.index(word)) == 10 + line, word
+
+
+PACKAGE = ROOT / "hooks" / "explainer"
+
+
+def _imports(module: Path) -> set[str]:
+    """The package's modules that ``module`` imports, ``if TYPE_CHECKING:`` included."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+    return found
+
+
+def _readme_layers() -> list[str]:
+    """The modules of the README's "Which module owns which rule", from the bottom up."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("### Which module owns which rule") :]
+    rows = re.findall(r"^\| (`[^|]+`(?:,? (?:\+ )?`[^|]+`)*) \|", section[: section.index("\n\n", section.index("| Module"))], re.M)
+    return [name for row in rows for name in re.findall(r"`(\w+)`", row) if (PACKAGE / f"{name}.py").exists()]
+
+
+def test_the_package_imports_run_one_way_as_the_readme_says():
+    graph = {module.stem: _imports(module) for module in PACKAGE.glob("*.py")}
+    graphlib.TopologicalSorter(graph).prepare()  # raises CycleError for a circle
+    layers = _readme_layers()
+    assert set(layers) == set(graph) - {"__init__", "__main__"}, "each module has its row in the README"
+    upward = [(module, imported) for module in layers for imported in graph[module] if layers.index(imported) >= layers.index(module) and imported != module]
+    assert upward == []
+
+
+def _schema_properties(schema: dict) -> Iterator[tuple[str, dict]]:
+    for name, definition in schema.get("properties", {}).items():
+        yield name, definition
+        yield from _schema_properties(definition)
+        yield from _schema_properties(definition.get("items", {}))
+
+
+def test_the_schemas_the_reader_the_templates_and_the_published_data_agree_on_which_fields_are_markdown():
+    in_schemas = {
+        name
+        for path in (ROOT / "data" / "schema").glob("*.schema.json")
+        for name, definition in _schema_properties(json.loads(path.read_text("utf-8")))
+        if definition.get("$ref", "").endswith("#/$defs/markdown")
+    }
+    in_reader = set(re.findall(r'self\._markdown\(at, "(\w+)"\)', (PACKAGE / "dataset.py").read_text("utf-8")))
+    templates = " ".join(path.read_text("utf-8") for path in (PACKAGE / "templates").glob("*.j2"))
+    in_templates = {written.rpartition(".")[2] for written in re.findall(r"([\w.]+)\|md\b", templates)}
+    in_published = set(re.findall(r'"(\w+)": _markdown\(', (PACKAGE / "publish.py").read_text("utf-8")))
+    assert in_schemas == in_reader == in_templates == in_published and in_schemas
+
+
+def test_the_names_the_pages_give_kinds_and_languages_are_the_schemas_choices():
+    entities = json.loads((ROOT / "data/schema/entities.schema.json").read_text("utf-8"))
+    source = json.loads((ROOT / "data/schema/source.schema.json").read_text("utf-8"))
+    kinds = dict(_schema_properties(entities))["kind"]["enum"]
+    languages = source["properties"]["languages"]["items"]["enum"]
+    assert set(render.ENTITY_KINDS) == set(kinds) and set(render.LANGUAGES) == set(languages)

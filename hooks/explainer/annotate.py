@@ -9,12 +9,9 @@ the page's "Sources" list. Run again over its own output, the tree processor cha
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -24,13 +21,12 @@ from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
 
 from . import citations, floods, nesting
+from .backlinks import Ledger, PageInfo, PageNotes
+from .index import Index
 from .model import Citation
-from .problems import Origin, Problem, shorten
-from .render import reading_page
+from .problems import Origin, shorten
+from .render import CitedQuote, CitedSource, reading_page, sources_list
 from .urls import url_problem
-
-if TYPE_CHECKING:
-    from .site import Site
 
 # Text inside these is never a place for a glossary link: code, links, headings, titles, a name's Chinese forms.
 _NO_LINKS = frozenset({"a", "code", "pre", "kbd", "samp", "script", "style", "abbr", "summary"})
@@ -47,94 +43,20 @@ _PRIORITY_CITATIONS = 185  # before backslash escapes (180), after code spans (1
 # After inline patterns (20) and attr_list (8), so that attributes written as { ... } are in place
 # to be checked and their text is never linked; before abbr (7), toc (5) and relpath (0).
 _PRIORITY_ANNOTATE = 7.5
-_WORDS_TO_FIND = 20  # of a text reported, looked for in the page's source to find its line
-
-
-@dataclass
-class PageInfo:
-    """The page being converted: where it lives and how to report its problems."""
-
-    src_uri: str
-    display_path: str
-    source_text: str
-    report_problems: bool = True
-    """False for generated pages while the data has problems: those are reported already."""
-    first_line: int = 1
-    """The line of the file where the Markdown that is converted starts (after any front matter)."""
-
-
-@dataclass
-class PageNotes:
-    """What one page cites, links and mentions, gathered while it is converted."""
-
-    page: PageInfo
-    numbers: dict[str, int] = field(default_factory=dict)
-    quotes: dict[str, list[str]] = field(default_factory=dict)
-    terms: dict[str, None] = field(default_factory=dict)
-    """The glossary terms linked, in order: a dict, so that looking one up does not read them all
-    (the glossary's own page links thousands)."""
-    entities: set[str] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
-
-    searched: dict[str, int] = field(default_factory=dict)
-    """How far the page's source has been searched for each text reported, so a repeat is found further on."""
-    cursor: int = 0
-    """Where the last problem reported in document order stood (see :meth:`report_in_order`)."""
-
-    def report(self, message: str, *written: str) -> None:
-        """Report ``message`` at the next place the page's source holds the first of ``written`` it holds."""
-        if self.page.report_problems:
-            self.problems.append(Problem(Origin(self.page.display_path, self._line_of(written)), message))
-
-    def report_line(self, message: str, index: int) -> None:
-        """Report ``message`` at line ``index`` (from 0) of the Markdown that is converted."""
-        if self.page.report_problems:
-            self.problems.append(Problem(Origin(self.page.display_path, self.page.first_line + index), message))
-
-    def report_in_order(self, message: str, *written: str) -> None:
-        """:meth:`report` for problems found in document order, as the checks of the final HTML find
-        them: each is looked for after the one before (a ``<script>`` in a heading's code comes before
-        the one the heading's problem is not about)."""
-        if self.page.report_problems:
-            line = self._line_of(written, start=self.cursor)
-            self.problems.append(Problem(Origin(self.page.display_path, line), message))
-
-    def _line_of(self, candidates: tuple[str, ...], start: int | None = None) -> int:
-        """The line of the next place one of ``candidates`` stands in the page (line 1 if none can be found).
-
-        Inside a list or an admonition, Markdown removes the indentation of a text that runs
-        over several lines, so any run of white space matches any other; and HTML's names
-        are compared without case.
-        """
-        source = self.page.source_text
-        for written in candidates:
-            # Its first words find it: all of them would cost the rest of the page at each place where
-            # the first few match ("[@a [@a …" against a page of them took seconds).
-            words = written.split()[:_WORDS_TO_FIND]
-            pattern = re.compile(r"\s+".join(map(re.escape, words)), re.IGNORECASE)
-            begin = self.searched.get(pattern.pattern, 0) if start is None else start
-            found = pattern.search(source, begin) or pattern.search(source)
-            if found and written.strip():
-                self.searched[pattern.pattern] = found.end()
-                if start is not None:
-                    self.cursor = found.end()
-                return source.count("\n", 0, found.start()) + 1
-        return 1
-
-    def href(self, target_src_uri: str, anchor: str = "") -> str:
-        """A link from this page to another Markdown file, for MkDocs to resolve and validate."""
-        start = posixpath.dirname(self.page.src_uri) or "."
-        return posixpath.relpath(target_src_uri, start) + (f"#{anchor}" if anchor else "")
 
 
 class ExplainerExtension(Extension):
-    """Registered once per build; every page's Markdown instance gets fresh processors."""
+    """Registered once per build; every page's Markdown instance gets fresh processors.
 
-    def __init__(self, site: Site, current_page: Callable[[], PageInfo | None], done: Callable[[PageNotes], None]):
+    It reads the build's :class:`~explainer.index.Index` and writes each page's notes into its
+    :class:`~explainer.backlinks.Ledger`; ``current_page`` says which page is being converted.
+    """
+
+    def __init__(self, index: Index, ledger: Ledger, current_page: Callable[[], PageInfo | None]):
         super().__init__()
-        self.site = site
+        self.index = index
+        self.ledger = ledger
         self.current_page = current_page
-        self.done = done
 
     def extendMarkdown(self, md: Markdown) -> None:
         page = self.current_page()
@@ -143,11 +65,9 @@ class ExplainerExtension(Extension):
         notes = PageNotes(page)
         md.convert = nesting.guard_conversion(md.convert, lambda: self._too_deep(notes))
         md.preprocessors.register(LimitsPreprocessor(md, notes), "explainer-limits", _PRIORITY_LIMITS)
-        md.inlinePatterns.register(
-            CitationPattern(self.site, notes), "explainer-citation", _PRIORITY_CITATIONS
-        )
+        md.inlinePatterns.register(CitationPattern(self.index, notes), "explainer-citation", _PRIORITY_CITATIONS)
         md.treeprocessors.register(
-            AnnotateTreeprocessor(md, self.site, notes, self.done), "explainer-annotate", _PRIORITY_ANNOTATE
+            AnnotateTreeprocessor(md, self.index, notes, self.ledger), "explainer-annotate", _PRIORITY_ANNOTATE
         )
 
     def _too_deep(self, notes: PageNotes) -> str:
@@ -156,7 +76,7 @@ class ExplainerExtension(Extension):
             "quotes or emphasis somewhere); nest less deeply",
             "",
         )
-        self.done(notes)
+        self.ledger.record(notes)
         return "<p>This page could not be converted: it nests too deeply.</p>"
 
 
@@ -196,9 +116,9 @@ def _escape_brackets(line: str) -> str:
 class CitationPattern(InlineProcessor):
     """``[@id]`` and ``[@id, "quote"]`` become a numbered reference whose title shows the quote."""
 
-    def __init__(self, site: Site, notes: PageNotes) -> None:
+    def __init__(self, index: Index, notes: PageNotes) -> None:
         super().__init__(citations.START.pattern)
-        self.site = site
+        self.index = index
         self.notes = notes
         self.brackets = citations.InlineBrackets()
 
@@ -221,7 +141,7 @@ class CitationPattern(InlineProcessor):
             return _broken(written, str(error)), m.start(), end
         quotes_by_source: dict[str, list[str | None]] = {}
         for item in cited:
-            for problem in self.site.check_citation(Citation(item.source, item.quote, Origin("", 0))):
+            for problem in self.index.check_citation(Citation(item.source, item.quote, Origin("", 0))):
                 self.notes.report(problem.message, written)
             quotes_by_source.setdefault(item.source, []).append(item.quote)
         sup = etree.Element("sup", {"class": "citation"})
@@ -235,7 +155,7 @@ class CitationPattern(InlineProcessor):
 
     def _reference(self, source_id: str, quotes: list[str | None], written: str) -> etree.Element:
         """A link to the page's Sources list; numbered later, in document order, by the tree processor."""
-        source = self.site.dataset.sources.get(source_id)
+        source = self.index.sources.get(source_id)
         if source is None:
             return _broken("?", f"unknown source '{source_id}'")
         quoted = [quote for quote in quotes if quote]
@@ -248,11 +168,11 @@ class CitationPattern(InlineProcessor):
 
 
 class AnnotateTreeprocessor(Treeprocessor):
-    def __init__(self, md: Markdown, site: Site, notes: PageNotes, done: Callable[[PageNotes], None]) -> None:
+    def __init__(self, md: Markdown, index: Index, notes: PageNotes, ledger: Ledger) -> None:
         super().__init__(md)
-        self.site = site
+        self.index = index
         self.notes = notes
-        self.done = done
+        self.ledger = ledger
 
     def run(self, root: etree.Element) -> None:
         self._neutralise_unsafe_links(root)
@@ -267,7 +187,7 @@ class AnnotateTreeprocessor(Treeprocessor):
             for element in section:
                 prettify._prettifyETree(element)
             root.extend(section)
-        self.done(self.notes)
+        self.ledger.record(self.notes)
 
     def _number_citations(self, root: etree.Element, nested: dict[etree.Element, etree.Element]) -> None:
         """Number sources in the order a reader meets them, and gather the quotes per source."""
@@ -309,7 +229,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         # A term linked already (by an earlier run over this tree) counts as linked on the page.
         for link in root.iter("a"):
             term_id = link.get("href", "").rpartition("#")[2]
-            is_term = "glossary-term" in (link.get("class") or "").split() and term_id in self.site.terms
+            is_term = "glossary-term" in (link.get("class") or "").split() and term_id in self.index.terms
             if is_term and term_id not in self.notes.terms:
                 self.notes.terms[term_id] = None
         for parent, child in list(_text_slots(root)):
@@ -320,7 +240,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         text = parent.text if child is None else child.tail
         if not text or isinstance(text, AtomicString):
             return
-        self.notes.entities.update(key for _, _, key in self.site.entity_matcher.finditer(text))
+        self.notes.entities.update(key for _, _, key in self.index.entity_matcher.finditer(text))
         head, links = self._split(text)
         if not links:
             return
@@ -334,7 +254,7 @@ class AnnotateTreeprocessor(Treeprocessor):
     def _split(self, text: str) -> tuple[str, list[etree.Element]]:
         """The text before the first new glossary link, and the links, each with the text after it."""
         head, links, last = text, [], 0
-        for start, end, term_id in self.site.term_matcher.finditer(text):
+        for start, end, term_id in self.index.term_matcher.finditer(text):
             if term_id in self.notes.terms:
                 continue
             self.notes.terms[term_id] = None
@@ -354,7 +274,7 @@ class AnnotateTreeprocessor(Treeprocessor):
             {
                 "href": self.notes.href("glossary.md", term_id),
                 "class": "glossary-term",
-                "title": _as_attribute(self.site.terms[term_id].definition),
+                "title": _as_attribute(self.index.terms[term_id].definition),
             },
         )
         link.text = AtomicString(written)
@@ -380,47 +300,22 @@ class AnnotateTreeprocessor(Treeprocessor):
     # -- the Sources list -------------------------------------------------------------------
 
     def _sources_section(self) -> list[etree.Element]:
-        heading = etree.Element("h2", {"id": "sources"})
-        heading.text = "Sources"
-        listing = etree.Element("ol", {"class": "explainer-sources"})
-        for source_id in sorted(self.notes.numbers, key=self.notes.numbers.__getitem__):
-            listing.append(self._source_item(source_id))
-        return [heading, listing]
+        """The Sources list (a template, see explainer.render.sources_list), as elements whose text no
+        later step of Python-Markdown changes."""
+        cited = [self._cited(source_id) for source_id in sorted(self.notes.numbers, key=self.notes.numbers.__getitem__)]
+        fragment = etree.fromstring(f"<div>{sources_list(cited, self.index.templates)}</div>")
+        for element in fragment.iter():
+            element.text = element.text and AtomicString(element.text)
+            element.tail = element.tail and AtomicString(element.tail)
+        return list(fragment)
 
-    def _source_item(self, source_id: str) -> etree.Element:
-        source = self.site.dataset.sources[source_id]
-        item = etree.Element("li", {"id": f"ref-{source_id}"})
-        link = etree.SubElement(item, "a", {"href": self.notes.href(f"sources/{source_id}.md")})
-        link.text = AtomicString(source.title)
-        date = source.published.readable() if source.published else "undated"
-        link.tail = AtomicString(f" — {source.publisher}, {date}. ")
-        if source.url and not url_problem(source.url, relative_ok=False):  # made after the URLs were checked
-            original = etree.SubElement(item, "a", {"href": source.url, "class": "explainer-original"})
-            original.text = "Read the original"
-        else:
-            note = etree.SubElement(item, "span", {"class": "explainer-no-url"})
-            note.text = AtomicString(source.url_note or "")
-        quotes = self.notes.quotes.get(source_id)
-        if quotes:
-            listing = etree.SubElement(item, "ul", {"class": "explainer-quotes"})
-            for quote in quotes:
-                self._quote_item(etree.SubElement(listing, "li"), source_id, quote)
-        return item
-
-    def _quote_item(self, item: etree.Element, source_id: str, quote: str) -> None:
-        """The quote, linked to its place in the article's text (reading page), and, where the
-        original holds its words, a link that highlights it there."""
-        passage = self.site.passage(source_id, quote)
-        if passage is None:  # not in the article: reported, and shown unlinked until fixed
-            etree.SubElement(item, "q").text = AtomicString(quote)
-            return
-        reading = self.notes.href(reading_page(source_id), passage.anchor)
-        link = etree.SubElement(item, "a", {"href": reading, "title": "Read it in the article"})
-        etree.SubElement(link, "q").text = AtomicString(quote)
-        if passage.original_url:
-            link.tail = " "
-            original = etree.SubElement(item, "a", {"href": passage.original_url, "class": "explainer-fragment"})
-            original.text = "in the original"
+    def _cited(self, source_id: str) -> CitedSource:
+        quotes = []
+        for quote in self.notes.quotes.get(source_id, ()):
+            passage = self.index.passage(source_id, quote)  # None while the quote is not in the article
+            href = passage and self.notes.href(reading_page(source_id), passage.anchor)
+            quotes.append(CitedQuote(quote, href, passage and passage.original_url))
+        return CitedSource(self.index.sources[source_id], self.notes.href(f"sources/{source_id}.md"), quotes)
 
 
 def _nested_links(root: etree.Element) -> dict[etree.Element, etree.Element]:

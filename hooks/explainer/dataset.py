@@ -9,12 +9,11 @@ cross-file checks live in :mod:`explainer.validate`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import validate
 from .load import YamlList, YamlMap, display_path, list_folder, load_yaml, read_text, refusal
 from .model import (
     ChineseForm,
@@ -25,6 +24,7 @@ from .model import (
     Entity,
     Event,
     KeyPoint,
+    MarkdownField,
     PartialDate,
     QuizItem,
     Source,
@@ -34,29 +34,38 @@ from .model import (
 from .problems import Origin, Problem, ProblemError
 from .quotes import Article
 from .schema import Schemas, id_hint
+from .urls import url_problem
 
 Item = TypeVar("Item")
 
 SCHEMAS = ("source.schema.json", "glossary.schema.json", "timeline.schema.json", "entities.schema.json")
 """The schema of each kind of data file (``common.schema.json`` holds what they share)."""
+GLOSSARY = "data/glossary.yaml"
 RESERVED_SOURCE_IDS = ("index",)
 """Source ids that would take the place of another page: ``sources/index.md`` lists the sources."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Loaded:
-    """The dataset, the problems found, and what the checks need besides the model."""
+    """The dataset, the problems found reading it, and what the checks across files need besides the model."""
 
     dataset: Dataset
     problems: list[Problem]
-    articles: dict[str, Article]
+    articles: Mapping[str, Article]
     source_ids: frozenset[str]
     """Every source id, including those of files too broken to load (no cascade of 'unknown source')."""
+    term_ids: frozenset[str] = frozenset()
+    """Every term id written in the glossary, including those of items left out for a problem."""
+    markdown: tuple[MarkdownField, ...] = ()
+    """Every Markdown field with where it was written, for the citation and HTML checks."""
+    glossary_read: bool = True
+    """False when the glossary could not be read: its own problem says why, and 'the term
+    is missing' four times over would only repeat it."""
 
 
 def load_dataset(root: Path) -> Loaded:
-    """Read and check everything under ``root/data``."""
-    # A missing or linked data/ folder, or a broken schema, is one problem rather than one for every file.
+    """Read everything under ``root/data`` into the model; the checks across files are
+    :func:`explainer.validate.load_checked`'s."""
     problem = refusal(root / "data", root, folder=True)
     if problem:
         return _nothing_loaded(problem, root)
@@ -71,18 +80,15 @@ def load_dataset(root: Path) -> Loaded:
         )
     except ProblemError as error:  # a broken schema, or data/sources/ itself cannot be read
         return _nothing_loaded(error.problem, root)
-    context = validate.Context(
-        dataset=dataset,
-        articles=reader.articles,
-        source_ids=frozenset(reader.source_ids),
-        term_ids=frozenset(reader.term_ids),
-        markdown=reader.markdown,
-        glossary=f"{reader.data_prefix}/glossary.yaml",
+    return Loaded(
+        dataset,
+        reader.problems,
+        reader.articles,
+        frozenset(reader.source_ids),
+        frozenset(reader.term_ids),
+        tuple(reader.markdown),
         glossary_read="glossary.yaml" not in reader.unread,
     )
-    problems = reader.problems + list(validate.check(context))
-    # The same problem found twice (a folder that is a link, met from two files) is listed once.
-    return Loaded(dataset, sorted(set(problems)), reader.articles, frozenset(reader.source_ids))
 
 
 def _nothing_loaded(problem: Problem, root: Path) -> Loaded:
@@ -95,7 +101,7 @@ def _nothing_loaded(problem: Problem, root: Path) -> Loaded:
         source_ids = frozenset(path.stem for path in list_folder(root / "data" / "sources", root, "*.yaml"))
     except ProblemError:
         source_ids = frozenset()
-    return Loaded(Dataset({}, (), (), ()), [problem], {}, source_ids)
+    return Loaded(Dataset({}, (), (), ()), [problem], {}, source_ids, glossary_read=False)
 
 
 @dataclass
@@ -106,14 +112,13 @@ class _Reader:
     source_ids: set[str] = field(default_factory=set)
     term_ids: set[str] = field(default_factory=set)
     """Every term id written in the glossary, including those of items left out for a problem."""
-    markdown: list[validate.MarkdownField] = field(default_factory=list)
+    markdown: list[MarkdownField] = field(default_factory=list)
     """Every Markdown field with where it was written, for the citation and HTML checks."""
     unread: set[str] = field(default_factory=set)
     """The data files whose items were left out whole, for a problem outside them."""
 
     def __post_init__(self) -> None:
         self.data = self.root / "data"
-        self.data_prefix = "data"
         self.schemas = Schemas(self.data / "schema", self.root, SCHEMAS)
 
     # -- files -------------------------------------------------------------------------
@@ -133,7 +138,7 @@ class _Reader:
             self.problems.append(error.problem)
             return None
         self.problems += problems
-        found = self.schemas.check(document, schema, display)
+        found = self.schemas.problems(document, schema, display)
         self.problems += [problem for _, problem in found]
         in_items = [path for path, _ in found if len(path) > 1 and path[0] == items]
         if len(in_items) < len(found):
@@ -147,7 +152,7 @@ class _Reader:
             self.unread.add(name)
             return ()
         document, broken = loaded
-        display = f"{self.data_prefix}/{name}"
+        display = f"data/{name}"
         entries = document.get(key) if isinstance(document, YamlMap) else None
         if not isinstance(entries, YamlList):
             self.problems.append(Problem(Origin(display, 1), _unusable(f"no list under '{key}'", schema)))
@@ -256,7 +261,7 @@ class _Reader:
             title=entry["title"],
             original_title=entry.get("original_title"),
             publisher=entry["publisher"],
-            url=entry.get("url"),
+            url=at.url("url"),
             url_note=entry.get("url_note"),
             original_starts_after=(
                 Citation(source_id, entry["original_starts_after"], at.field("original_starts_after"))
@@ -276,7 +281,7 @@ class _Reader:
             ),
             quiz=tuple(QuizItem(item["question"], item["answer"]) for item in entry.get("quiz", ())),
             origin=origin,
-            text_path=f"{self.data_prefix}/sources/{source_id}.txt",
+            text_path=f"data/sources/{source_id}.txt",
         )
 
     def term(self, entry: YamlMap, origin: Origin) -> Term:
@@ -322,7 +327,7 @@ class _Reader:
         )
 
     def _markdown(self, at: _At, key: str) -> str:
-        self.markdown.append(validate.MarkdownField(at.field(key), at.entry[key], at.entry.written.get(key)))
+        self.markdown.append(MarkdownField(at.field(key), at.entry[key], at.entry.written.get(key)))
         return at.entry[key]
 
 
@@ -335,6 +340,15 @@ class _At:
 
     def field(self, key: str) -> Origin:
         return Origin(self.origin.path, self.entry.key_lines.get(key, self.entry.line))
+
+    def url(self, key: str) -> str | None:
+        """A link out of the site, held to the one rule of links (explainer.urls); None when not given."""
+        if key not in self.entry:
+            return None
+        problem = url_problem(self.entry[key], relative_ok=False)
+        if problem:
+            raise ProblemError(Problem(self.field(key), f"{key}: {problem}"))
+        return self.entry[key]
 
     def item(self, key: str, index: int) -> Origin:
         return Origin(self.origin.path, self.entry[key].item_lines[index])

@@ -19,6 +19,7 @@ text): so a heading or a title may not contain ``<``.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -60,8 +61,10 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Elements whose content goes with them: it is code or markup, never text for a reader.
 _DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object", "noscript", "textarea"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-_TAG_START = "<"
-_TAG_START_SHOWN = "‹"  # what a heading shows instead of "<" until it is fixed
+TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+"""Where text would start an HTML tag, comment or declaration: data's Markdown may hold none."""
+_LESS_THAN = "<"
+_LESS_THAN_SHOWN = "‹"  # what a heading shows instead of "<" until it is fixed
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def make_inert(page_html: str) -> Inert:
 
 def title_problem(title: str) -> str | None:
     """Why a page title or heading (as text, entities decoded) cannot be shown as it is, or None."""
-    if _TAG_START in title:
+    if _LESS_THAN in title:
         return (
             f"the title '{shorten(title)}' contains '<': titles and headings are shown as HTML in the "
             "navigation, the table of contents and search; write it in words"
@@ -100,7 +103,7 @@ def title_problem(title: str) -> str | None:
 
 def inert_title(title: str) -> str:
     """A page title or heading, as text, that shows as it reads wherever Material puts it."""
-    return title.replace(_TAG_START, _TAG_START_SHOWN)
+    return title.replace(_LESS_THAN, _LESS_THAN_SHOWN)
 
 
 def shown_title(text: str) -> str:
@@ -197,7 +200,7 @@ class _Writer(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.dropping:
             return
-        if self.heading_depth and _TAG_START in data:
+        if self.heading_depth and _LESS_THAN in data:
             self.refusals.append(Refusal(title_problem(data), (data.strip(),)))
             data = inert_title(data)
         self.out.append(html.escape(data, quote=False))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .load import Written
 from .problems import Origin, kind_of, shown
 
 _MONTHS = tuple(calendar.month_name)
@@ -94,6 +95,22 @@ class PartialDate:
             return f"{_PART_NAMES[self.part]} {self.year}"
         month = _MONTHS[self.month] if self.month else ""
         return " ".join(str(part) for part in (self.day, month, self.year) if part)
+
+
+@dataclass(frozen=True)
+class MarkdownField:
+    """A Markdown field of the data, with where and how it was written."""
+
+    origin: Origin
+    """The line of the field's key."""
+    text: str
+    written: Written | None = None
+
+    def origin_at(self, offset: int) -> Origin:
+        """Where ``text[offset]`` stands in the file: a long field's problem points at its own line."""
+        if self.written is None:
+            return self.origin
+        return Origin(self.origin.path, self.written.line_at(self.text, offset))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,9 @@ from urllib.parse import quote
 
 import jinja2
 
+from .backlinks import PLACEHOLDER, Backlink
 from .citations import format_citations
+from .inert import TAG_START
 from .model import ID, Citation, Dataset, Entity, Event, Source, Term
 from .passages import Mark, Piece, passage_id
 from .problems import Problem
@@ -26,10 +28,8 @@ from .problems import Problem
 _TEMPLATES = Path(__file__).parent / "templates"
 # Characters Python-Markdown (with tables) lets a backslash escape.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what quote() leaves as it is: all a URL needs, no < > " or space
 _ALL_OTHERS = 10  # a source's page lists every other source up to this many, then its neighbours
-BACKLINKS = re.compile(r'<div class="explainer-backlinks" data-kind="([a-z-]+)" data-key="([a-z0-9-]+)"></div>')
 ARTICLE = re.compile(r'<div class="explainer-article" data-key="([a-z0-9-]+)"></div>')
 
 LANGUAGES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)"}
@@ -66,16 +66,21 @@ def escape_markdown(text: Any) -> str:
 
 def data_markdown(text: str) -> Markup:
     """A Markdown field from data, with any HTML tag shown as text rather than run."""
-    return Markup(_TAG_START.sub("&lt;", text))
+    return Markup(TAG_START.sub("&lt;", text))
 
 
 def _finalize(value: Any) -> str:
     return value if isinstance(value, Markup) else escape_markdown(value)
 
 
-def _title(text: str) -> Markup:
+def _admonition_title(text: str) -> Markup:
     """Plain text for the quoted title of an admonition."""
     return Markup(escape_markdown(text).replace('"', "&quot;"))
+
+
+def _backlinks(kind: str, key: str) -> Markup:
+    """Where a generated page lists the pages that cite, use or mention its item (``kind``: ``CITED_ON``, …)."""
+    return Markup(Backlink[kind].placeholder(_id(key)))
 
 
 def _id(value: str) -> Markup:
@@ -114,9 +119,9 @@ class Templates:
             lstrip_blocks=True,
         )
         self.markdown.filters.update(
-            md=data_markdown, title=_title, cite=_cite, link=_link, id=_id, language=LANGUAGES.get, passage=passage_id
+            md=data_markdown, admonition_title=_admonition_title, cite=_cite, link=_link, id=_id, language=LANGUAGES.get, passage=passage_id
         )
-        self.markdown.globals["source_date"] = source_date
+        self.markdown.globals.update(source_date=source_date, backlinks=_backlinks)
         self.html = jinja2.Environment(
             loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
         )
@@ -210,10 +215,47 @@ class BacklinkTarget:
     url: str
 
 
-def fill_backlinks(content: str, targets: Callable[[str, str], list[BacklinkTarget]], templates: Templates) -> str:
+def fill_backlinks(content: str, targets: Callable[[Backlink, str], list[BacklinkTarget]], templates: Templates) -> str:
     """Replace each back-link placeholder in a page's HTML with the list of pages it stands for."""
     template = templates.html.get_template("backlinks.html.j2")
-    return BACKLINKS.sub(lambda match: template.render(kind=match[1], pages=targets(match[1], match[2])), content)
+
+    def filled(match: re.Match) -> str:
+        kind = Backlink(match[1])
+        return template.render(kind=kind, pages=targets(kind, match[2]))
+
+    return PLACEHOLDER.sub(filled, content)
+
+
+@dataclass(frozen=True)
+class CitedQuote:
+    """A quote in a page's Sources list, and where a reader can check it."""
+
+    text: str
+    href: str | None
+    """Its passage on the source's reading page; None while the quote is not in the article."""
+    original_url: str | None = None
+
+
+@dataclass(frozen=True)
+class CitedSource:
+    source: Source
+    href: str
+    """The source's page."""
+    quotes: list[CitedQuote]
+
+    @property
+    def date(self) -> str:
+        return source_date(self.source)
+
+
+# Characters that XML, which the Sources list is parsed as, cannot hold even as references;
+# YAML lets a double-quoted value write some of them as escapes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def sources_list(cited: list[CitedSource], templates: Templates) -> str:
+    """A page's Sources list, as HTML that XML can read too (the Markdown extension adds it to the page's tree)."""
+    return _NOT_XML.sub("\ufffd", templates.html.get_template("sources-list.html.j2").render(sources=cited))
 
 
 def fill_articles(

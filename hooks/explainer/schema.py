@@ -54,7 +54,7 @@ class Schemas:
         for name, (contents, text) in texts.items():
             _check_references(contents, text, self._registry.resolver(name), f"{self._display}/{name}")
 
-    def check(self, document: Any, schema: str, display: str) -> list[tuple[tuple, Problem]]:
+    def problems(self, document: Any, schema: str, display: str) -> list[tuple[tuple, Problem]]:
         """Every way ``document`` (read from ``display``) breaks ``schema``, with the path to it."""
         contents = self._resources[schema].contents
         try:

@@ -7,15 +7,17 @@ names something, that every quote is in its article, that dates make sense.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from pathlib import Path
 
 from . import citations, floods, nesting
-from .load import Written
+from .dataset import GLOSSARY, Loaded, load_dataset
+from .inert import TAG_START
 from .matcher import MAX_ALIAS_LENGTH
-from .model import Citation, Dataset, Term
+from .model import Citation, Dataset, MarkdownField, Term
 from .problems import Origin, Problem, shorten, suggestion
 from .quotes import Article
 from .urls import url_problem
@@ -26,8 +28,6 @@ MIN_QUOTE = 2
 # A letter or a digit of any script (Chinese included), so an alias links words, never punctuation.
 _WORD_CHARACTER = re.compile(r"[^\W_]")
 
-# The start of an HTML tag or comment: data fields are Markdown, never HTML.
-_RAW_HTML = re.compile(r"<[A-Za-z/!?]")
 # An attribute list, { #id .class key=value } or {: ... }, which could set any attribute (onclick=...).
 _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+[ \t]*=)")
 # The target of a reference, [name]: target.
@@ -44,52 +44,30 @@ _TARGET_TAIL = re.compile(r"""\s*+(?:"[^"\n]*"|'[^'\n]*')?+\s*+\)""")
 _TARGET_STEP = re.compile(r"""[^()\s"']+|[^\S\n]+|["']|\([^()\n]*\)""")
 
 
-@dataclass(frozen=True)
-class MarkdownField:
-    """A Markdown field of the data, with where and how it was written."""
-
-    origin: Origin
-    """The line of the field's key."""
-    text: str
-    written: Written | None = None
-
-    def origin_at(self, offset: int) -> Origin:
-        """Where ``text[offset]`` stands in the file: a long field's problem points at its own line."""
-        if self.written is None:
-            return self.origin
-        return Origin(self.origin.path, self.written.line_at(self.text, offset))
+def load_checked(root: Path) -> Loaded:
+    """Read everything under ``root/data`` and check it across files: the dataset, with every problem."""
+    loaded = load_dataset(root)
+    # The same problem found twice (a folder that is a link, met from two files) is listed once.
+    return dataclasses.replace(loaded, problems=sorted({*loaded.problems, *check(loaded)}))
 
 
-@dataclass(frozen=True)
-class Context:
-    dataset: Dataset
-    articles: dict[str, Article]
-    source_ids: frozenset[str]
-    term_ids: frozenset[str]
-    markdown: list[MarkdownField]
-    glossary: str
-    glossary_read: bool = True
-    """False when the glossary could not be read: its own problem says why, and 'the term
-    is missing' four times over would only repeat it."""
-
-
-def check(context: Context) -> Iterator[Problem]:
+def check(context: Loaded) -> Iterator[Problem]:
     for check_one in CHECKS:
         yield from check_one(context)
 
 
-def check_required_terms(context: Context) -> Iterator[Problem]:
+def check_required_terms(context: Loaded) -> Iterator[Problem]:
     if not context.glossary_read:
         return
     for term_id in REQUIRED_TERMS:
         if term_id not in context.term_ids:
             yield Problem(
-                Origin(context.glossary, 1),
+                Origin(GLOSSARY, 1),
                 f"the glossary must define the term '{term_id}' (required: {', '.join(REQUIRED_TERMS)})",
             )
 
 
-def check_unique_ids(context: Context) -> Iterator[Problem]:
+def check_unique_ids(context: Loaded) -> Iterator[Problem]:
     for items in (context.dataset.terms, context.dataset.events, context.dataset.entities):
         first: dict[str, Origin] = {}
         for item in items:
@@ -98,7 +76,7 @@ def check_unique_ids(context: Context) -> Iterator[Problem]:
             first.setdefault(item.id, item.origin)
 
 
-def check_term_references(context: Context) -> Iterator[Problem]:
+def check_term_references(context: Loaded) -> Iterator[Problem]:
     term_ids = context.term_ids
     for term in context.dataset.terms:
         if term.id in term.see_also:
@@ -110,7 +88,7 @@ def check_term_references(context: Context) -> Iterator[Problem]:
         yield from _term_in_sources(context, term)
 
 
-def _term_in_sources(context: Context, term: Term) -> Iterator[Problem]:
+def _term_in_sources(context: Loaded, term: Term) -> Iterator[Problem]:
     names = {name.casefold() for name in (term.term, *(form.form for form in term.zh), *term.aliases)}
     for source_id in term.sources:
         article = context.articles.get(source_id)
@@ -122,7 +100,7 @@ def _term_in_sources(context: Context, term: Term) -> Iterator[Problem]:
             )
 
 
-def check_aliases(context: Context) -> Iterator[Problem]:
+def check_aliases(context: Loaded) -> Iterator[Problem]:
     owner: dict[str, str] = {}
     for term in context.dataset.terms:
         for alias in term.aliases:
@@ -140,7 +118,7 @@ def check_aliases(context: Context) -> Iterator[Problem]:
                 )
 
 
-def check_alias_lengths(context: Context) -> Iterator[Problem]:
+def check_alias_lengths(context: Loaded) -> Iterator[Problem]:
     """Names and aliases are linked on every page: one longer than the matcher takes would stay unlinked."""
     named = [(term, term.aliases) for term in context.dataset.terms]
     named += [(entity, (entity.name, *entity.aliases)) for entity in context.dataset.entities]
@@ -154,7 +132,7 @@ def check_alias_lengths(context: Context) -> Iterator[Problem]:
                 )
 
 
-def check_reserved_ids(context: Context) -> Iterator[Problem]:
+def check_reserved_ids(context: Loaded) -> Iterator[Problem]:
     """Ids that would repeat an id the generated pages give their Sources list (#sources, #ref-<source>)."""
     for item in (*context.dataset.terms, *context.dataset.events, *context.dataset.entities):
         if item.id == "sources" or item.id.startswith("ref-"):
@@ -164,7 +142,7 @@ def check_reserved_ids(context: Context) -> Iterator[Problem]:
             )
 
 
-def check_chinese_forms(context: Context) -> Iterator[Problem]:
+def check_chinese_forms(context: Loaded) -> Iterator[Problem]:
     """Each Chinese form shown is one a named source uses, or the standard term, said to be so."""
     for item in (*context.dataset.terms, *context.dataset.entities):
         for form in item.zh:
@@ -184,12 +162,12 @@ def check_chinese_forms(context: Context) -> Iterator[Problem]:
                 )
 
 
-def check_entity_sources(context: Context) -> Iterator[Problem]:
+def check_entity_sources(context: Loaded) -> Iterator[Problem]:
     for entity in context.dataset.entities:
         yield from _unknown_sources(context, entity.sources, entity.origin)
 
 
-def check_source_notes(context: Context) -> Iterator[Problem]:
+def check_source_notes(context: Loaded) -> Iterator[Problem]:
     for source in context.dataset.sources.values():
         if not source.url and not source.url_note:
             yield Problem(source.origin, "without a url, give url_note: a short sentence saying why there is none")
@@ -200,15 +178,15 @@ def check_source_notes(context: Context) -> Iterator[Problem]:
             )
 
 
-def check_quotes(context: Context) -> Iterator[Problem]:
+def check_quotes(context: Loaded) -> Iterator[Problem]:
     for citation in _structured_citations(context.dataset):
         yield from check_citation(context, citation)
 
 
-def check_markdown_fields(context: Context) -> Iterator[Problem]:
+def check_markdown_fields(context: Loaded) -> Iterator[Problem]:
     for field in context.markdown:
         text = field.text
-        if html := _RAW_HTML.search(text):
+        if html := TAG_START.search(text):  # data fields are Markdown, never HTML
             message = "raw HTML is not allowed in data; write Markdown (use &lt; for a literal '<')"
             yield Problem(field.origin_at(html.start()), message)
         if attributes := _ATTRIBUTE_LIST.search(text):
@@ -223,7 +201,7 @@ def check_markdown_fields(context: Context) -> Iterator[Problem]:
         yield from _citation_problems(context, field)
 
 
-def _citation_problems(context: Context, field: MarkdownField) -> Iterator[Problem]:
+def _citation_problems(context: Loaded, field: MarkdownField) -> Iterator[Problem]:
     for found in citations.scan(field.text):
         if isinstance(found, citations.Unclosed):
             yield Problem(field.origin_at(found.start), found.message)
@@ -239,7 +217,7 @@ def _citation_problems(context: Context, field: MarkdownField) -> Iterator[Probl
                 yield Problem(field.origin_at(found.start), problem.message)
 
 
-def check_markdown_nesting(context: Context) -> Iterator[Problem]:
+def check_markdown_nesting(context: Loaded) -> Iterator[Problem]:
     for field in context.markdown:
         for offset, message in nesting.nesting_problems(field.text):
             yield Problem(field.origin_at(offset), message)
@@ -289,7 +267,7 @@ def _inline_target(markdown: str, after: int, angle_ends: list[int]) -> tuple[in
     return start, end, tail.end()
 
 
-def check_event_dates(context: Context) -> Iterator[Problem]:
+def check_event_dates(context: Loaded) -> Iterator[Problem]:
     for event in context.dataset.events:
         sources = [context.dataset.sources.get(citation.source) for citation in event.citations]
         published = [source.published for source in sources if source and source.published]
@@ -303,7 +281,7 @@ def check_event_dates(context: Context) -> Iterator[Problem]:
             )
 
 
-def check_citation(context: Context, citation: Citation) -> Iterator[Problem]:
+def check_citation(context: Loaded, citation: Citation) -> Iterator[Problem]:
     """The one check of a citation, wherever it was written: its source exists, its quote is in it."""
     if citation.source not in context.source_ids:
         yield Problem(citation.origin, unknown_source_message(citation.source, context.source_ids))
@@ -331,7 +309,7 @@ def missing_quote_message(citation: Citation, article: Article) -> str:
     )
 
 
-def _unknown_sources(context: Context, source_ids: Iterable[str], origin: Origin) -> Iterator[Problem]:
+def _unknown_sources(context: Loaded, source_ids: Iterable[str], origin: Origin) -> Iterator[Problem]:
     for source_id in source_ids:
         if source_id not in context.source_ids:
             yield Problem(origin, unknown_source_message(source_id, context.source_ids))
@@ -353,7 +331,7 @@ def _suggest(wrong: str, known: Iterable[str]) -> str:
     return f"; did you mean '{guess}'?" if guess else ""
 
 
-CHECKS: tuple[Callable[[Context], Iterator[Problem]], ...] = (
+CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_required_terms,
     check_unique_ids,
     check_term_references,

@@ -1,0 +1,48 @@
+"""What the Markdown extension reads of one build, and nothing more: read-only.
+
+Like mkdocs-autorefs' URL mapper, it is all a page's conversion needs to know of the rest of
+the site, so a test can make one from a three-term dataset held in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import passages, validate
+from .dataset import Loaded
+from .matcher import AliasMatcher
+from .model import Citation, Source, Term
+from .passages import Passage
+from .problems import Problem
+from .render import Templates
+
+
+class Index:
+    """The sources and their texts, the glossary's terms, and the matchers that find terms and names in text."""
+
+    def __init__(self, loaded: Loaded, templates: Templates | None = None) -> None:
+        dataset = loaded.dataset
+        self.templates = templates or Templates()
+        """The fragments a page gets (its Sources list)."""
+        self.sources: Mapping[str, Source] = dataset.sources
+        self.terms: Mapping[str, Term] = {term.id: term for term in dataset.terms}
+        # Reversed, so that of two items with one alias the first in the file wins.
+        self.term_matcher = AliasMatcher({alias: term.id for term in reversed(dataset.terms) for alias in term.aliases})
+        self.entity_matcher = AliasMatcher(
+            {name: entity.id for entity in reversed(dataset.entities) for name in (entity.name, *entity.aliases)}
+        )
+        self._loaded = loaded
+
+    def check_citation(self, citation: Citation) -> list[Problem]:
+        """The problems of a citation written on a page: the same check as the data's citations get."""
+        return list(validate.check_citation(self._loaded, citation))
+
+    def passage(self, source_id: str, quote: str) -> Passage | None:
+        """Where a reader finds a quoted passage: its anchor on the source's reading page, and a link
+        that highlights it in the original when the original holds these words. None if it is not there."""
+        source, article = self.sources.get(source_id), self._loaded.articles.get(source_id)
+        if source is None or article is None or article.span(quote) is None:
+            return None
+        starts_after = source.original_starts_after.quote if source.original_starts_after else None
+        in_original = source.url and passages.in_original(article, quote, starts_after)
+        return Passage(passages.passage_id(quote), source.url + passages.text_fragment(quote) if in_original else None)
