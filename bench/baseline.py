@@ -108,15 +108,19 @@ class Capture:
 
         return get_relative_url(self.files.get_file_from_path(target).url, self.files.get_file_from_path(origin).url)
 
-    def write(self, docs: Path, data: Path, out: Path) -> None:
-        """The baseline's docs folder: the project's docs, each page's final Markdown, the article texts."""
+    def write(self, docs: Path, out: Path) -> None:
+        """The baseline's docs folder: the project's docs, each page's final Markdown, and the other
+        files the hooks add (the article texts, the data published as JSON)."""
         shutil.copytree(docs, out)
         for src_uri in self.markdown:
             path = out / src_uri
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(self.page(src_uri), encoding="utf-8")
-        for text in (data / "sources").glob("*.txt"):
-            shutil.copy2(text, out / "sources" / text.name)
+        for file in self.files:
+            if file.generated_by is not None and not file.is_documentation_page():
+                path = out / file.src_uri
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(file.content_bytes)
         if self.misses:
             print(f"baseline: not placed: {dict(self.misses)}", file=sys.stderr)
 
@@ -240,11 +244,12 @@ def _sources_markdown(processor) -> str:
 def config_text(config: str, docs_dir: str) -> str:
     """The project's configuration without the hooks (and what only they need), for ``docs_dir``."""
     for key in ("hooks", "watch", "docs_dir", "not_in_nav"):
-        config = _drop_block(config, key)
-    return config.rstrip("\n") + f"\ndocs_dir: {docs_dir}\nnot_in_nav: |\n  /sources/*.md\n"
+        config = drop_block(config, key)
+    return config.rstrip("\n") + f"\ndocs_dir: {docs_dir}\nnot_in_nav: |\n  /sources/**/*.md\n"
 
 
-def _drop_block(config: str, key: str) -> str:
+def drop_block(config: str, key: str) -> str:
+    """The configuration without its top-level ``key`` block (the key, its value and the lines indented under it)."""
     match = re.search(rf"^{key}:.*\n(?:(?:[ \t-].*|)\n)*", config, flags=re.M)
     return config[: match.start()] + config[match.end() :] if match else config
 

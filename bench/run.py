@@ -1,4 +1,4 @@
-"""``make bench``: what the hooks cost, at today's size and at 10× and 100× (issue 5).
+"""``make bench``: what the hooks cost, at today's size and at 10× and 100× (issues 5 and 15).
 
     python bench/run.py [--sizes 1 10 100] [--runs 3] [--preview-runs 3] [--large-preview-runs 1] [--seed 7]
 
@@ -7,12 +7,15 @@ For each size, in a temporary folder (never ``data/`` or ``docs/``):
 1. ``synth.py`` writes the project at that size;
 2. one capturing build (``child.py --capture``, untimed) writes the baseline: every
    page's final Markdown, to be built by plain MkDocs + Material without the hooks;
-3. the full build (with the hooks) and the baseline build run alternately, each in a
-   fresh process, ``--runs`` times each, the order swapped every round so that neither
-   always runs on a warmer machine;
+   and, from the site it built, the reference (``reference.py``): bare Material on as
+   many pages, with as many words and headings, of plain text;
+3. the full build (with the hooks), the baseline build and the reference build run in
+   turn, each in a fresh process, ``--runs`` times each, the order reversed every round
+   so that none always runs on a warmer machine;
 4. ``preview.py`` times ``mkdocs serve`` from saving a data file, and a Markdown page,
    to the changed page being served (from 100× up, once each by default: every rebuild
-   there takes a minute and a half, and the whole benchmark should stay near 20 minutes).
+   there takes a minute and a half, and the whole benchmark should stay near 20 minutes;
+   ``--preview-runs 0`` and ``--large-preview-runs 0`` leave it out).
 
 Medians are reported. Build times are CPU seconds (see ``child.py``); preview times
 are wall-clock seconds, since they are what a contributor waits for. The table is
@@ -36,6 +39,7 @@ from pathlib import Path
 
 import baseline
 import preview
+import reference
 import synth
 
 BENCH = Path(__file__).resolve().parent
@@ -48,6 +52,7 @@ STEP_NAMES = {
     "pages": "link citations and terms, per page",
     "backlinks": "back-links (once every page is done)",
 }
+BUILDS = ("full", "baseline", "reference")
 LINEAR_SLACK = 1.25
 """How far over ten times its cost at 10× a cost at 100× may be, for timing noise. Growing linearly
 from a fixed start-up, it stays under ten times (so 100× costs at most 100× of 1× plus the start-up);
@@ -58,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100], help="factors of today's size")
     parser.add_argument("--runs", type=int, default=3, help="timed builds of each kind per size")
-    parser.add_argument("--preview-runs", type=int, default=3, help="edits of each kind per size in mkdocs serve")
+    parser.add_argument("--preview-runs", type=int, default=3, help="edits of each kind per size in mkdocs serve (0: none)")
     parser.add_argument("--large-preview-runs", type=int, default=1, help="the same, from 100× up")
     parser.add_argument("--seed", type=int, default=7, help="seed of the synthetic data")
     parser.add_argument("--out", type=Path, default=BENCH / "results", help="writes OUT.json and OUT.md")
@@ -94,22 +99,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure_size(folder: Path, factor: int, arguments: argparse.Namespace) -> dict:
-    """Every measure of one size: the builds' medians, the hook steps', the preview's."""
+    """Every measure of one size: the builds' medians, the hook steps', the built sites', the preview's."""
     project = synth.make_project(REPO, folder / f"{factor}x", factor, arguments.seed)
     configs = {"full": "mkdocs.yml", "baseline": write_baseline(project)}
-    runs: dict[str, list[dict]] = {"full": [], "baseline": []}
+    sites = {"full": reference.measure(project.root / "site")}  # the capturing build's site is the full build's
+    configs["reference"] = write_reference(project, sites["full"], f"{arguments.seed}-{factor}")
+    runs: dict[str, list[dict]] = {kind: [] for kind in BUILDS}
     for run in range(arguments.runs):
-        for kind in ("full", "baseline") if run % 2 == 0 else ("baseline", "full"):
+        for kind in BUILDS if run % 2 == 0 else BUILDS[::-1]:
             runs[kind].append(build(project.root, configs[kind]))
             print(f"   {kind} build {run + 1}: {runs[kind][-1]['build_s']:.2f} s", file=sys.stderr, flush=True)
+            if kind == "reference" and run == 0:
+                sites["reference"] = reference.measure(project.root / "site")
     edits = arguments.large_preview_runs if factor >= 100 else arguments.preview_runs
     timeout = 120 + 3 * factor  # a rebuild at 100× takes about a minute and a half
-    served = preview.measure(project.root, project.data_edit, project.markdown_edit, edits, environment(), timeout)
+    served = None
+    if edits:
+        served = preview.measure(project.root, project.data_edit, project.markdown_edit, edits, environment(), timeout)
     shutil.rmtree(project.root)
     return {
-        "counts": project.counts,
-        "full": summary(runs["full"]),
-        "baseline": summary(runs["baseline"]),
+        "counts": {**project.counts, "pages": sites["full"]["pages"]},  # the pages the full build made
+        **{kind: summary(runs[kind]) for kind in BUILDS},
+        "sites": sites,
         "hooks": {step: median(run["hooks"].get(step, 0.0) for run in runs["full"]) for step in (*STEPS, "total")},
         "preview": served,
     }
@@ -128,6 +139,19 @@ def write_baseline(project: synth.Project) -> str:
     config = baseline.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs))
     (project.root / "baseline.yml").write_text(config, encoding="utf-8")
     return "baseline.yml"
+
+
+def write_reference(project: synth.Project, full: dict, seed: str) -> str:
+    """Write the reference's pages, at the paths of the full build's, and return its configuration."""
+    pages = sorted(path.relative_to(project.root / "baseline-docs").as_posix()
+                   for path in (project.root / "baseline-docs").rglob("*.md"))
+    if len(pages) != full["pages"]:
+        print(f"   reference: {len(pages)} pages, the full build {full['pages']}", file=sys.stderr, flush=True)
+    docs = project.root / "reference-docs"
+    reference.write(pages, full, docs, seed)
+    config = reference.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs))
+    (project.root / "reference.yml").write_text(config, encoding="utf-8")
+    return "reference.yml"
 
 
 def build(root: Path, config: str) -> dict:
@@ -203,6 +227,8 @@ def targets(sizes: dict) -> list[dict]:
             judge(f"full / baseline build time at {factor}× ≤ 1.10", ratio(sizes[factor], "build_s"), 1.10)
     if "100" in sizes:
         large = sizes["100"]
+        judge("full / reference build time at 100× ≤ 2.0", ratio(large, "build_s", "reference"), 2.0)
+        judge("peak memory ≤ 1.2× the reference's at 100×", ratio(large, "max_rss_mib", "reference"), 1.2)
         share = large["hooks"]["total"] / large["full"]["build_s"]
         judge("hook time ≤ 5% of the full build at 100×", share, 0.05, shown="{:.1%}")
         judge("throughput (pages/s) ≥ 0.85 of the baseline's at 100×", 1 / ratio(large, "build_s"), 0.85, False)
@@ -215,13 +241,13 @@ def targets(sizes: dict) -> list[dict]:
             judge(f"linear growth: {what}, cost at 100× / (10 × cost at 10×) ≤ {LINEAR_SLACK}", value, LINEAR_SLACK,
                   shown=shown)
     for factor, size in sizes.items():
-        served = size["preview"]
-        judge(f"preview: data edit ≤ 1.2× a Markdown edit at {factor}×", served["ratio"], 1.2)
+        if size["preview"]:
+            judge(f"preview: data edit ≤ 1.2× a Markdown edit at {factor}×", size["preview"]["ratio"], 1.2)
     return found
 
 
-def ratio(size: dict, measure: str) -> float:
-    return size["full"][measure] / size["baseline"][measure]
+def ratio(size: dict, measure: str, other: str = "baseline") -> float:
+    return size["full"][measure] / size[other][measure]
 
 
 def growth_measures(sizes: dict) -> dict[str, tuple[float, float]]:
@@ -255,7 +281,13 @@ def markdown(results: dict) -> str:
         ("Throughput, full / baseline (pages/s)", lambda s: _throughput(s)),
         ("Hook time, s (share of the full build)", lambda s: f"{s['hooks']['total']:.2f} ({s['hooks']['total'] / s['full']['build_s']:.1%})"),
         *[(f"– {STEP_NAMES[step]}", lambda s, step=step: f"{s['hooks'][step]:.3f}") for step in STEPS],
-        ("Peak memory, full / baseline, MiB", lambda s: f"{s['full']['max_rss_mib']:.0f} / {s['baseline']['max_rss_mib']:.0f} ({ratio(s, 'max_rss_mib'):.2f}×)"),
+        ("Peak memory, full / baseline, MiB", lambda s: _memory(s, "baseline")),
+        ("Reference build (bare Material, as many pages, words and headings), s", lambda s: f"{s['reference']['build_s']:.2f}"),
+        ("Full / reference", lambda s: f"{ratio(s, 'build_s', 'reference'):.2f}"),
+        ("Peak memory, full / reference, MiB", lambda s: _memory(s, "reference")),
+        ("Words / headings per page, full and reference", lambda s: f"{_per_page(s, 'full')} and {_per_page(s, 'reference')}"),
+        ("Largest HTML page, full / reference, KiB", lambda s: _sites(s, "largest_page_kib", " ({largest_page})")),
+        ("Search index, full / reference, KiB", lambda s: _sites(s, "search_index_kib")),
         ("Preview rebuild, data / Markdown edit, s", lambda s: _preview(s["preview"])),
     ]
     lines = [
@@ -285,7 +317,25 @@ def _throughput(size: dict) -> str:
     return f"{full:.1f} / {base:.1f} ({full / base:.2f})"
 
 
-def _preview(served: dict) -> str:
+def _memory(size: dict, other: str) -> str:
+    full, base = size["full"]["max_rss_mib"], size[other]["max_rss_mib"]
+    return f"{full:.0f} / {base:.0f} ({full / base:.2f}×)"
+
+
+def _per_page(size: dict, kind: str) -> str:
+    site = size["sites"][kind]
+    return f"{site['words'] / site['pages']:.0f} / {site['headings'] / site['pages']:.1f}"
+
+
+def _sites(size: dict, measure: str, where: str = "") -> str:
+    """The full build's site measure (with ``where`` it is, formatted from its site) / the reference's."""
+    full, other = size["sites"]["full"], size["sites"]["reference"]
+    return f"{full[measure]:,.0f}{where.format(**full)} / {other[measure]:,.0f}"
+
+
+def _preview(served: dict | None) -> str:
+    if not served:
+        return "not measured"
     return f"{served['data_edit_s']:.2f} / {served['markdown_edit_s']:.2f} ({served['ratio']:.2f}×)"
 
 

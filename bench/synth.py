@@ -223,7 +223,6 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
         "events": len(all_events),
         "entities": len(all_entities),
         "topic_pages": len(topics) * factor,
-        "pages": _page_count(root, len(real_sources) * factor),
     }
     last = sources.mapping[factor][real_sources[-1]]
     project.data_edit = (f"data/sources/{last}.yaml", f"sources/{last}/")
@@ -301,8 +300,3 @@ def _replace_nav(config: str, nav: list) -> str:
     start, end = _nav_block(config)
     block = yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False, width=100_000)
     return config[:start] + block + config[end:]
-
-
-def _page_count(root: Path, sources: int) -> int:
-    """Pages of the built site: the Markdown in docs/, the four generated index pages, one per source."""
-    return sum(1 for _ in (root / "docs").rglob("*.md")) + 4 + sources

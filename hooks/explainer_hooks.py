@@ -229,7 +229,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         src_uri,
         title=inert.plain_text(page.title),
         dataset=_build.site.dataset,
-        cited=tuple(notes.numbers) if (notes := _build.site.ledger.notes.get(src_uri)) else (),
+        cited=tuple(notes.cited) if (notes := _build.site.ledger.notes.get(src_uri)) else (),
         url_of=lambda target: urljoin(config.site_url or "/", _build.files.get_file_from_path(target).url),
     )
     return linked_data.into_head(output, linked) if linked else output

@@ -181,7 +181,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         _unnest_links(nested)
         self._link_terms(root)
         self._report_unclosed_citations(root)
-        if self.notes.numbers:
+        if self.notes.cited:
             section = self._sources_section()
             prettify = PrettifyTreeprocessor(self.md)  # line breaks as in the rest of the page: prettify (10) has run
             for element in section:
@@ -302,7 +302,7 @@ class AnnotateTreeprocessor(Treeprocessor):
     def _sources_section(self) -> list[etree.Element]:
         """The Sources list (a template, see explainer.render.sources_list), as elements whose text no
         later step of Python-Markdown changes."""
-        cited = [self._cited(source_id) for source_id in sorted(self.notes.numbers, key=self.notes.numbers.__getitem__)]
+        cited = [self._cited(source_id) for source_id in self.notes.cited]
         fragment = etree.fromstring(f"<div>{sources_list(cited, self.index.templates)}</div>")
         for element in fragment.iter():
             element.text = element.text and AtomicString(element.text)

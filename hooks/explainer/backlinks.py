@@ -77,6 +77,11 @@ class PageNotes:
     cursor: int = 0
     """Where the last problem reported in document order stood (see :meth:`report_in_order`)."""
 
+    @property
+    def cited(self) -> list[str]:
+        """The sources the page cites, in the order of its Sources list (numbers are given in that order)."""
+        return list(self.numbers)
+
     def report(self, message: str, *written: str) -> None:
         """Report ``message`` at the next place the page's source holds the first of ``written`` it holds."""
         if self.page.report_problems:
@@ -138,7 +143,7 @@ class Ledger:
     def record(self, notes: PageNotes) -> None:
         """Remember what a page cites, uses and mentions."""
         self.notes[notes.page.src_uri] = notes
-        for kind, keys in ((Backlink.CITED_ON, notes.numbers), (Backlink.USED_ON, notes.terms), (Backlink.MENTIONED_ON, notes.entities)):
+        for kind, keys in ((Backlink.CITED_ON, notes.cited), (Backlink.USED_ON, notes.terms), (Backlink.MENTIONED_ON, notes.entities)):
             for key in keys:
                 self._pages[kind][key].add(notes.page.src_uri)
         for source_id, quotes in notes.quotes.items():
