@@ -41,8 +41,9 @@ class Index:
         """Where a reader finds a quoted passage: its anchor on the source's reading page, and a link
         that highlights it in the original when the original holds these words. None if it is not there."""
         source, article = self.sources.get(source_id), self._loaded.articles.get(source_id)
-        if source is None or article is None or article.span(quote) is None:
+        span = article.span(quote) if source and article else None
+        if span is None:
             return None
         starts_after = source.original_starts_after.quote if source.original_starts_after else None
-        in_original = source.url and passages.in_original(article, quote, starts_after)
+        in_original = source.url and passages.in_original(article, span, starts_after)
         return Passage(passages.passage_id(quote), source.url + passages.text_fragment(quote) if in_original else None)

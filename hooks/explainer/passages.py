@@ -35,12 +35,9 @@ def text_fragment(quote: str) -> str:
     return "#:~:text=" + ",".join(percent_encoded(part, safe="").replace("-", "%2D") for part in parts)
 
 
-def in_original(article: Article, quote: str, starts_after: str | None) -> bool:
-    """Whether the quote is the original's own words: all of the text is, unless a compilation's
-    original begins after ``starts_after``."""
-    span = article.span(quote)
-    if span is None:
-        return False
+def in_original(article: Article, span: tuple[int, int], starts_after: str | None) -> bool:
+    """Whether the passage at ``span`` of the article is the original's own words: all of the text is,
+    unless a compilation's original begins after ``starts_after``."""
     if starts_after is None:
         return True
     beginning = article.span(starts_after)

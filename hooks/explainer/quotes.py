@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -39,17 +40,6 @@ class Article:
         """The text case-folded once, for the checks that ignore case."""
         self._closest: dict[str, str] = {}
         """The closest passage worked out for each quote, by its normalised text."""
-        self._runs: list[int] = []
-        self._shifts: list[int] = []
-        """Where :attr:`text` has one space for several characters of :attr:`received`, and how far
-        :attr:`received` is ahead after each: a quote found in the one is found in the other by bisection."""
-        self._lead = _LEADING_WHITESPACE.match(self.received).end()
-        shift = self._lead
-        for run in _WHITESPACE.finditer(self.received, self._lead):
-            if len(run[0]) > 1:
-                self._runs.append(run.start() - shift)
-                shift += len(run[0]) - 1
-                self._shifts.append(shift)
 
     def contains(self, quote: str) -> bool:
         return normalise(quote) in self.text
@@ -63,8 +53,24 @@ class Article:
         return self._received_at(start), self._received_at(start + len(wanted) - 1) + 1
 
     def _received_at(self, offset: int) -> int:
-        runs_before = bisect.bisect_left(self._runs, offset)
-        return offset + (self._shifts[runs_before - 1] if runs_before else self._lead)
+        lead, runs, shifts = self._runs
+        runs_before = bisect.bisect_left(runs, offset)
+        return offset + (shifts[runs_before - 1] if runs_before else lead)
+
+    @functools.cached_property
+    def _runs(self) -> tuple[int, list[int], list[int]]:
+        """Where :attr:`text` has one space for several characters of :attr:`received`, and how far
+        :attr:`received` is ahead after each (and before the first: its leading white space), so that a
+        quote found in the one is found in the other by bisection. Worked out only for the articles
+        whose passages a reader is shown, not for every check."""
+        lead = shift = _LEADING_WHITESPACE.match(self.received).end()
+        runs, shifts = [], []
+        for run in _WHITESPACE.finditer(self.received, lead):
+            if len(run[0]) > 1:
+                runs.append(run.start() - shift)
+                shift += len(run[0]) - 1
+                shifts.append(shift)
+        return lead, runs, shifts
 
     def closest(self, quote: str) -> str | None:
         """The passage of the article most like ``quote``, by shared character trigrams; None once
