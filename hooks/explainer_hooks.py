@@ -158,6 +158,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         # (in `mkdocs serve`), they are reported already.
         data_text = _build.site.data_text(data_file)
         _build.page = PageInfo(src_uri, data_file, data_text or markdown, not _build.data_problems)
+    _build.page.url_to = lambda target: get_relative_url(files.get_file_from_path(target).url, page.file.url)
     return markdown
 
 

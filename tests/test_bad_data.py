@@ -290,11 +290,12 @@ DATA_CASES: dict[str, Case | Edit] = {
         "fix it, or restore the file it names",
     ),
     # The first schema (in file order) that refers to it says so, at its first reference.
+    # The first schema in name order that refers to the deleted one is reported.
     "a schema deleted that others refer to": Edit(
-        "data/schema/entities.schema.json", lambda project: project.path("data/schema/common.schema.json").unlink(),
-        f"not a usable JSON Schema: the $ref '{_first_reference('data/schema/entities.schema.json')[1]}' leads to "
+        "data/schema/claims.schema.json", lambda project: project.path("data/schema/common.schema.json").unlink(),
+        f"not a usable JSON Schema: the $ref '{_first_reference('data/schema/claims.schema.json')[1]}' leads to "
         "no schema in data/schema/; fix it, or restore the file it names",
-        line=_first_reference("data/schema/entities.schema.json")[0],
+        line=_first_reference("data/schema/claims.schema.json")[0],
     ),
     "a $ref that leads to itself": Case(
         "data/schema/glossary.schema.json",

@@ -59,7 +59,7 @@ UNSAFE_SCHEME = re.compile(r"^(javascript|data|vbscript):", re.IGNORECASE)
 
 def _data_files(root: Path) -> Iterator[tuple[Path, str]]:
     """Every data file with its schema's file name."""
-    for name in ("glossary", "timeline", "entities"):
+    for name in ("glossary", "timeline", "entities", "claims"):
         yield root / "data" / f"{name}.yaml", f"{name}.schema.json"
     for path in sorted((root / "data" / "sources").glob("*.yaml")):
         yield path, "source.schema.json"
@@ -199,6 +199,7 @@ def test_every_field_of_every_generated_page_is_escaped_even_past_the_schema():
         terms=tuple(map(hostile, site.dataset.terms)),
         events=tuple(map(hostile, site.dataset.events)),
         entities=tuple(map(hostile, site.dataset.entities)),
+        claims=tuple(map(hostile, site.dataset.claims)),
     )
     index = Index(dataclasses.replace(load_checked(ROOT), dataset=dataset))
     for page in render.pages(dataset, site.templates):

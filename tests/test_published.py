@@ -74,6 +74,9 @@ SHAPES = [
     (model.Event, "timeline", ("events",), set(), {"page"}),
     (model.DatedCitations, "timeline", ("events", "other_dates"), set(), set()),
     (model.Entity, "entities", ("entities",), set(), {"page"}),
+    (model.Claim, "claims", ("claims",), {"for_"}, {"page", "for"}),
+    (model.Status, "claims", ("claims", "status"), set(), set()),
+    (model.Figure, "claims", ("claims", "figures"), set(), set()),
 ]
 
 

@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(page.markdown, encoding="utf-8")
     else:
         print(f"data OK: {len(site.dataset.sources)} sources, {len(site.dataset.terms)} terms, "
-              f"{len(site.dataset.events)} events, {len(site.dataset.entities)} entities")
+              f"{len(site.dataset.events)} events, {len(site.dataset.entities)} entities, {len(site.dataset.claims)} claims")
     return 0
 
 

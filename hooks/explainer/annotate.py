@@ -1,10 +1,13 @@
-"""The Markdown extension: citations become numbered references, terms become glossary links.
+"""The Markdown extension: citations become numbered references, claims their status labels,
+terms glossary links, and generated blocks their content.
 
 Like mkdocs-autorefs, work happens on the element tree, never on raw Markdown: an
-inline pattern (which never sees code) turns ``[@id, "quote"]`` into a reference, and a
-tree processor, run after all inline patterns and attribute lists, refuses unsafe URLs
+inline pattern (which never sees code) turns ``[@id, "quote"]`` into a reference, another
+``[?claim-id]`` into the claim's status label, and a tree processor, run after all inline patterns and attribute lists, refuses unsafe URLs
 and event-handler attributes, links the first use of each glossary term, and appends
 the page's "Sources" list. Run again over its own output, the tree processor changes nothing.
+The one step on raw Markdown replaces a line that holds only ``::: block args``
+(:mod:`explainer.blocks`), after fenced code is set aside, so a block in code stays code.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import PrettifyTreeprocessor, Treeprocessor
 from markdown.util import AtomicString
+from markupsafe import Markup
 
-from . import citations, floods, nesting
+from . import blocks, citations, floods, labels, nesting
 from .backlinks import Ledger, PageInfo, PageNotes
 from .index import Index
-from .model import Citation
+from .model import Citation, Claim
 from .problems import Origin, shorten
-from .render import CitedQuote, CitedSource, reading_page, sources_list
+from .render import WHAT_WE_KNOW, CitedQuote, CitedSource, reading_page, sources_list
 from .urls import url_problem
 
 # Text inside these is never a place for a glossary link: code, links, headings, titles, a name's Chinese forms.
@@ -40,6 +44,9 @@ _QUOTES_KEY = "data-explainer-quotes"
 _WRITTEN_KEY = "data-explainer-written"
 _PRIORITY_LIMITS = 40  # before the block parser sees the text (normalize_whitespace is 30)
 _PRIORITY_CITATIONS = 185  # before backslash escapes (180), after code spans (190)
+_PRIORITY_LABELS = 184  # after citations, so that a '[?' in a quote stays the quote's
+# After fenced code is stashed (25), before raw HTML is (20): a block in a fence stays code.
+_PRIORITY_BLOCKS = 22
 # After inline patterns (20) and attr_list (8), so that attributes written as { ... } are in place
 # to be checked and their text is never linked; before abbr (7), toc (5) and relpath (0).
 _PRIORITY_ANNOTATE = 7.5
@@ -65,7 +72,9 @@ class ExplainerExtension(Extension):
         notes = PageNotes(page)
         md.convert = nesting.guard_conversion(md.convert, lambda: self._too_deep(notes))
         md.preprocessors.register(LimitsPreprocessor(md, notes), "explainer-limits", _PRIORITY_LIMITS)
+        md.preprocessors.register(BlocksPreprocessor(md, self.index, notes), "explainer-blocks", _PRIORITY_BLOCKS)
         md.inlinePatterns.register(CitationPattern(self.index, notes), "explainer-citation", _PRIORITY_CITATIONS)
+        md.inlinePatterns.register(ClaimLabelPattern(self.index, notes), "explainer-claim-label", _PRIORITY_LABELS)
         md.treeprocessors.register(
             AnnotateTreeprocessor(md, self.index, notes, self.ledger), "explainer-annotate", _PRIORITY_ANNOTATE
         )
@@ -165,6 +174,75 @@ class CitationPattern(InlineProcessor):
         link.set(_QUOTES_KEY, "\x00".join(quoted))
         link.set(_WRITTEN_KEY, written)
         return link
+
+
+class BlocksPreprocessor(Preprocessor):
+    """Each line ``::: name args`` becomes the block's content: Markdown as lines of the page, HTML
+    stashed (Markdown leaves it as it is; the final HTML still goes through explainer.inert)."""
+
+    def __init__(self, md: Markdown, index: Index, notes: PageNotes) -> None:
+        super().__init__(md)
+        self.index = index
+        self.notes = notes
+
+    def run(self, lines: list[str]) -> list[str]:
+        kept: list[str] = []
+        for line in lines:
+            if not blocks.OPENING.match(line):
+                kept.append(line)
+                continue
+            try:
+                parts = blocks.expand(line, self.index, self._label)
+            except blocks.BlockError as error:
+                self.notes.report(str(error), line)
+                continue
+            for part in parts:
+                text = self.md.htmlStash.store(part.text) if isinstance(part, blocks.Html) else part
+                kept += ["", *text.split("\n"), ""]
+        return kept
+
+    def _label(self, claim: Claim) -> Markup:
+        """A claim's label in raw HTML, which MkDocs does not read: its link is to the published page."""
+        label = _label_element(claim, self.notes)
+        label.set("href", self.notes.url(WHAT_WE_KNOW, claim.id))
+        return Markup(etree.tostring(label, encoding="unicode"))
+
+
+class ClaimLabelPattern(InlineProcessor):
+    """``[?claim-id]`` becomes the claim's status label, linking to its entry on the What we know page."""
+
+    def __init__(self, index: Index, notes: PageNotes) -> None:
+        super().__init__(labels.START.pattern)
+        self.index = index
+        self.notes = notes
+
+    def handleMatch(self, m: re.Match, data: str) -> tuple[etree.Element | str, int, int]:
+        found = labels.at(data, m.start())
+        if isinstance(found, labels.Malformed):
+            self.notes.report(found.message, data[m.start() : m.start() + 40].split("\n", 1)[0])
+            return labels.OPENING, m.start(), m.end()
+        written = data[found.start : found.end]
+        claim = self.index.claims.get(found.claim)
+        if claim is None:
+            problem = self.index.claim_problem(found.claim)
+            if problem:
+                self.notes.report(problem, written)
+            return _broken(written, problem or f"claim '{found.claim}' has a problem of its own"), found.start, found.end
+        label = _label_element(claim, self.notes)
+        label.set("title", _as_attribute(label.get("title")))
+        label.text = AtomicString(label.text)
+        return label, found.start, found.end
+
+
+def _label_element(claim: Claim, notes: PageNotes) -> etree.Element:
+    """A claim's status label, its title the status and the statement; noted as used on the page."""
+    notes.claims[claim.id] = None
+    status = claim.status
+    title = f"{status.label[:1].upper()}{status.label[1:]}: {claim.statement}"
+    attributes = {"href": notes.href(WHAT_WE_KNOW, claim.id), "class": f"claim-label claim-label--{status.id}", "title": title}
+    label = etree.Element("a", attributes)
+    label.text = status.label
+    return label
 
 
 class AnnotateTreeprocessor(Treeprocessor):

@@ -13,6 +13,7 @@ import enum
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .problems import Origin, Problem
@@ -30,11 +31,13 @@ class Backlink(enum.Enum):
     """The pages that link a glossary term."""
     MENTIONED_ON = "mentioned-on"
     """The pages that mention a name of who's who."""
+    CLAIM_USED_ON = "claim-used-on"
+    """The pages that rest a sentence on a claim (show its label)."""
 
     @property
     def none_yet(self) -> str:
         """What the list says while it is empty."""
-        return {"cited-on": "cites it", "used-on": "uses it", "mentioned-on": "mentions it"}[self.value]
+        return {"cited-on": "cites it", "used-on": "uses it", "mentioned-on": "mentions it", "claim-used-on": "uses it"}[self.value]
 
     def placeholder(self, key: str) -> str:
         """Where the list goes in a page's HTML until it can be filled in; ``key`` is an id."""
@@ -56,6 +59,9 @@ class PageInfo:
     """False for generated pages while the data has problems: those are reported already."""
     first_line: int = 1
     """The line of the file where the Markdown that is converted starts (after any front matter)."""
+    url_to: Callable[[str], str] | None = None
+    """The URL of another page (by its ``src_uri``) relative to this one's, as the site publishes it;
+    None where no site is built (the links then stay to Markdown files)."""
 
 
 @dataclass
@@ -70,6 +76,8 @@ class PageNotes:
     """The glossary terms linked, in order: a dict, so that looking one up does not read them all
     (the glossary's own page links thousands)."""
     entities: set[str] = field(default_factory=set)
+    claims: dict[str, None] = field(default_factory=dict)
+    """The claims whose label the page shows, in order."""
     problems: list[Problem] = field(default_factory=list)
 
     searched: dict[str, int] = field(default_factory=dict)
@@ -129,6 +137,12 @@ class PageNotes:
         start = posixpath.dirname(self.page.src_uri) or "."
         return posixpath.relpath(target_src_uri, start) + (f"#{anchor}" if anchor else "")
 
+    def url(self, target_src_uri: str, anchor: str = "") -> str:
+        """:meth:`href` as the published site's URL, for raw HTML, whose links MkDocs does not resolve."""
+        if self.page.url_to is None:
+            return self.href(target_src_uri, anchor)
+        return self.page.url_to(target_src_uri) + (f"#{anchor}" if anchor else "")
+
 
 class Ledger:
     """Every page's notes in one build, and their titles: what the back-links and reading pages are made from."""
@@ -143,7 +157,12 @@ class Ledger:
     def record(self, notes: PageNotes) -> None:
         """Remember what a page cites, uses and mentions."""
         self.notes[notes.page.src_uri] = notes
-        for kind, keys in ((Backlink.CITED_ON, notes.cited), (Backlink.USED_ON, notes.terms), (Backlink.MENTIONED_ON, notes.entities)):
+        for kind, keys in (
+            (Backlink.CITED_ON, notes.cited),
+            (Backlink.USED_ON, notes.terms),
+            (Backlink.MENTIONED_ON, notes.entities),
+            (Backlink.CLAIM_USED_ON, notes.claims),
+        ):
             for key in keys:
                 self._pages[kind][key].add(notes.page.src_uri)
         for source_id, quotes in notes.quotes.items():

@@ -86,6 +86,18 @@ def parse(body: str) -> list[Cited]:
     return cited
 
 
+def cited_in(text: str) -> list[Cited]:
+    """Every citation written in ``text``, in order; a bracket that cannot be read is left out (the
+    data checks report it), so that a preview still shows the rest."""
+    cited = []
+    for _, body in find_all(text):
+        try:
+            cited += parse(body)
+        except CitationSyntaxError:
+            continue
+    return cited
+
+
 def format_citations(cited: Iterable[tuple[str, str | None]]) -> str:
     """The Markdown that cites each ``(source, quote)`` in one bracket, escaped as the syntax requires."""
     return "[" + "; ".join(_format_one(source, quote) for source, quote in cited) + "]"

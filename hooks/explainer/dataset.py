@@ -16,13 +16,16 @@ from typing import Any, TypeVar
 
 from .load import YamlList, YamlMap, display_path, list_folder, load_yaml, read_text, refusal
 from .model import (
+    STATUS,
     ChineseForm,
+    Claim,
     ID,
     Citation,
     Dataset,
     DatedCitations,
     Entity,
     Event,
+    Figure,
     KeyPoint,
     MarkdownField,
     PartialDate,
@@ -38,9 +41,16 @@ from .urls import url_problem
 
 Item = TypeVar("Item")
 
-SCHEMAS = ("source.schema.json", "glossary.schema.json", "timeline.schema.json", "entities.schema.json")
+SCHEMAS = (
+    "source.schema.json",
+    "glossary.schema.json",
+    "timeline.schema.json",
+    "entities.schema.json",
+    "claims.schema.json",
+)
 """The schema of each kind of data file (``common.schema.json`` holds what they share)."""
 GLOSSARY = "data/glossary.yaml"
+CLAIMS = "data/claims.yaml"
 RESERVED_SOURCE_IDS = ("index",)
 """Source ids that would take the place of another page: ``sources/index.md`` lists the sources."""
 
@@ -58,6 +68,8 @@ class Loaded:
     """Every term id written in the glossary, including those of items left out for a problem."""
     markdown: tuple[MarkdownField, ...] = ()
     """Every Markdown field with where it was written, for the citation and HTML checks."""
+    claim_ids: frozenset[str] = frozenset()
+    """Every claim id written in data/claims.yaml, including those of items left out for a problem."""
     glossary_read: bool = True
     """False when the glossary could not be read: its own problem says why, and 'the term
     is missing' four times over would only repeat it."""
@@ -77,6 +89,7 @@ def load_dataset(root: Path) -> Loaded:
             terms=reader.items("glossary.yaml", "terms", reader.term),
             events=reader.items("timeline.yaml", "events", reader.event),
             entities=reader.items("entities.yaml", "entities", reader.entity),
+            claims=reader.items("claims.yaml", "claims", reader.claim),
         )
     except ProblemError as error:  # a broken schema, or data/sources/ itself cannot be read
         return _nothing_loaded(error.problem, root)
@@ -85,8 +98,9 @@ def load_dataset(root: Path) -> Loaded:
         reader.problems,
         reader.articles,
         frozenset(reader.source_ids),
-        frozenset(reader.term_ids),
+        frozenset(reader.written_ids["terms"]),
         tuple(reader.markdown),
+        claim_ids=frozenset(reader.written_ids["claims"]),
         glossary_read="glossary.yaml" not in reader.unread,
     )
 
@@ -110,8 +124,8 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     articles: dict[str, Article] = field(default_factory=dict)
     source_ids: set[str] = field(default_factory=set)
-    term_ids: set[str] = field(default_factory=set)
-    """Every term id written in the glossary, including those of items left out for a problem."""
+    written_ids: dict[str, set[str]] = field(default_factory=lambda: {"terms": set(), "claims": set()})
+    """Every id written in the glossary and the claims (by key), including those of items left out for a problem."""
     markdown: list[MarkdownField] = field(default_factory=list)
     """Every Markdown field with where it was written, for the citation and HTML checks."""
     unread: set[str] = field(default_factory=set)
@@ -158,8 +172,8 @@ class _Reader:
             self.problems.append(Problem(Origin(display, 1), _unusable(f"no list under '{key}'", schema)))
             self.unread.add(name)
             return ()
-        if key == "terms":
-            self.term_ids.update(entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str))
+        if key in self.written_ids:
+            self.written_ids[key].update(entry["id"] for entry in entries if isinstance(entry, dict) and isinstance(entry.get("id"), str))
         return tuple(
             item
             for index, entry in enumerate(entries)
@@ -323,6 +337,22 @@ class _Reader:
             aliases=tuple(entry.get("aliases", ())),
             context=entry["context"],
             sources=tuple(entry["sources"]),
+            origin=origin,
+        )
+
+    def claim(self, entry: YamlMap, origin: Origin) -> Claim:
+        at = _At(entry, origin)
+        return Claim(
+            id=entry["id"],
+            statement=entry["statement"],
+            status=STATUS[entry["status"]],
+            glance=entry.get("glance"),
+            for_=self._markdown(at, "for"),
+            against=self._markdown(at, "against") if "against" in entry else None,
+            figures=tuple(
+                Figure(figure["label"], figure["value"], figure["unit"], at.item("figures", index))
+                for index, figure in enumerate(entry.get("figures", ()))
+            ),
             origin=origin,
         )
 

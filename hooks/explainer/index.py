@@ -11,14 +11,14 @@ from collections.abc import Mapping
 from . import passages, validate
 from .dataset import Loaded
 from .matcher import AliasMatcher
-from .model import Citation, Source, Term
+from .model import Citation, Claim, Source, Term
 from .passages import Passage
 from .problems import Problem
 from .render import Templates
 
 
 class Index:
-    """The sources and their texts, the glossary's terms, and the matchers that find terms and names in text."""
+    """The sources and their texts, the glossary's terms, the claims, and the matchers that find terms and names in text."""
 
     def __init__(self, loaded: Loaded, templates: Templates | None = None) -> None:
         dataset = loaded.dataset
@@ -26,6 +26,9 @@ class Index:
         """The fragments a page gets (its Sources list)."""
         self.sources: Mapping[str, Source] = dataset.sources
         self.terms: Mapping[str, Term] = {term.id: term for term in dataset.terms}
+        self.claims: Mapping[str, Claim] = {claim.id: claim for claim in dataset.claims}
+        """Each claim by its id; a claim id that is written but broken is in :attr:`claim_ids` only."""
+        self.claim_ids = loaded.claim_ids | self.claims.keys()
         # Reversed, so that of two items with one alias the first in the file wins.
         self.term_matcher = AliasMatcher({alias: term.id for term in reversed(dataset.terms) for alias in term.aliases})
         self.entity_matcher = AliasMatcher(
@@ -36,6 +39,11 @@ class Index:
     def check_citation(self, citation: Citation) -> list[Problem]:
         """The problems of a citation written on a page: the same check as the data's citations get."""
         return list(validate.check_citation(self._loaded, citation))
+
+    def claim_problem(self, claim_id: str) -> str | None:
+        """Why a page may not rest on ``claim_id``: None for a claim (or for one left out for a problem
+        of its own, which is reported already)."""
+        return None if claim_id in self.claim_ids else validate.unknown_claim_message(claim_id, self.claim_ids)
 
     def passage(self, source_id: str, quote: str) -> Passage | None:
         """Where a reader finds a quoted passage: its anchor on the source's reading page, and a link

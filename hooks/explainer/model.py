@@ -224,6 +224,62 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Status:
+    """How sure a claim is: one of :data:`STATUSES`, defined once for readers on the "What we know" page."""
+
+    id: str
+    label: str
+    """What the claim's label shows, e.g. ``company claim``."""
+    meaning: str
+    """One sentence: when a claim has this status."""
+
+
+STATUSES: tuple[Status, ...] = (
+    Status("confirmed", "confirmed", "Two independent sources, with named reporting, say so."),
+    Status("reported", "reported", "One named outlet reports it."),
+    Status("company-claim", "company claim", "DeepSeek's or Huawei's own statement or figures, as a source reports them."),
+    Status(
+        "unnamed-reports",
+        "unnamed reports",
+        'Leaks, "industry reports", "foreign media reports", "sources close to" a company, or "community data".',
+    ),
+    Status("speculation", "speculation", "An author's own inference or prediction."),
+    Status("ai-generated", "AI-generated", "The aggregator card's AI-generated analysis, and nothing else, says so."),
+    Status("disputed", "disputed", "The sources disagree; both sides are cited."),
+)
+"""Every status, from the surest to the contested, in the order the "What we know" page groups claims."""
+STATUS = {status.id: status for status in STATUSES}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a claim's chart draws; its value is written in the claim's statement (the build checks)."""
+
+    label: str
+    value: int | float
+    unit: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A key statement, how sure it is, and who says it (and who says otherwise)."""
+
+    id: str
+    statement: str
+    """One plain-text sentence: shown in tooltips and tables."""
+    status: Status
+    glance: str | None
+    """The row label of the home page's "V4 at a glance" box, or None when the claim is not a row."""
+    for_: str
+    """Markdown with citations: who says it (``for`` in the data; the underscore because ``for`` is Python's)."""
+    against: str | None
+    """Markdown with citations: the other side, or None; required when disputed."""
+    figures: tuple[Figure, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Everything in ``data/`` that passed the checks."""
 
@@ -231,6 +287,7 @@ class Dataset:
     terms: tuple[Term, ...]
     events: tuple[Event, ...]
     entities: tuple[Entity, ...]
+    claims: tuple[Claim, ...] = ()
 
 
 def mistyped(item: Any) -> str | None:

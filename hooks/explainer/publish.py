@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from . import citations
-from .model import ChineseForm, Citation, Dataset, Entity, Event, PartialDate, Source, Term
-from .render import chronological
+from .model import ChineseForm, Citation, Claim, Dataset, Entity, Event, PartialDate, Source, Status, Term
+from .render import WHAT_WE_KNOW, chronological
 
 FOLDER = "data"
 """Where the documents and their schemas are published, from the site's root."""
 SCHEMAS = Path(__file__).parent / "published"
-NAMES = ("sources", "glossary", "timeline", "entities")
+NAMES = ("sources", "glossary", "timeline", "entities", "claims")
 
 PageUrl = Callable[[str], str]
 """The URL of a page (given by its ``src_uri``), relative to the published documents' folder."""
@@ -36,6 +36,8 @@ def files(dataset: Dataset, page_url: PageUrl) -> list[tuple[str, str]]:
         "glossary": {"terms": [_term(term, page_url) for term in sorted(dataset.terms, key=_by_id)]},
         "timeline": {"events": [_event(event, page_url) for event in chronological(dataset.events)]},
         "entities": {"entities": [_entity(entity, page_url) for entity in sorted(dataset.entities, key=_by_id)]},
+        # In the file's order, which is the order of the "V4 at a glance" box.
+        "claims": {"claims": [_claim(claim, page_url) for claim in dataset.claims]},
     }
     published = [
         (f"{FOLDER}/{name}.json", _json({"$schema": f"{name}.schema.json", **documents[name]}))
@@ -49,7 +51,7 @@ def _json(document: Any) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def _by_id(item: Source | Term | Entity) -> str:
+def _by_id(item: Source | Term | Entity | Claim) -> str:
     return item.id
 
 
@@ -118,6 +120,23 @@ def _entity(entity: Entity, page_url: PageUrl) -> dict[str, Any]:
     }
 
 
+def _claim(claim: Claim, page_url: PageUrl) -> dict[str, Any]:
+    return {
+        "id": claim.id,
+        "page": f"{page_url(WHAT_WE_KNOW)}#{claim.id}",
+        "statement": claim.statement,
+        "status": _status(claim.status),
+        "glance": claim.glance,
+        "for": _markdown(claim.for_),
+        "against": _markdown(claim.against) if claim.against else None,
+        "figures": [{"label": figure.label, "value": figure.value, "unit": figure.unit} for figure in claim.figures],
+    }
+
+
+def _status(status: Status) -> dict[str, str]:
+    return {"id": status.id, "label": status.label, "meaning": status.meaning}
+
+
 def _date(date: PartialDate) -> dict[str, str]:
     """A date as written (ISO 8601, or ``2025-H2`` for a half year), with the days it may stand for."""
     return {
@@ -142,10 +161,5 @@ def _citations(cited: Iterable[Citation]) -> list[dict[str, str | None]]:
 
 def _markdown(text: str) -> dict[str, Any]:
     """A Markdown field, and the citations written in it: a reuser need not parse ``[@id, "quote"]``."""
-    cited = []
-    for _, body in citations.find_all(text):
-        try:
-            cited += citations.parse(body)
-        except citations.CitationSyntaxError:
-            continue  # reported by the data checks; a preview still publishes the rest
+    cited = citations.cited_in(text)
     return {"markdown": text, "citations": [{"source": one.source, "quote": one.quote} for one in cited]}

@@ -19,9 +19,9 @@ from urllib.parse import quote
 import jinja2
 
 from .backlinks import PLACEHOLDER, Backlink
-from .citations import format_citations
+from .citations import cited_in, format_citations
 from .inert import TAG_START
-from .model import ID, Citation, Dataset, Entity, Event, Source, Term
+from .model import ID, STATUSES, Citation, Claim, Dataset, Entity, Event, Source, Status, Term
 from .passages import Mark, Piece, passage_id
 from .problems import Problem
 
@@ -30,6 +30,10 @@ _TEMPLATES = Path(__file__).parent / "templates"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what quote() leaves as it is: all a URL needs, no < > " or space
 _ALL_OTHERS = 10  # a source's page lists every other source up to this many, then its neighbours
+WHAT_WE_KNOW = "what-we-know.md"
+"""The generated page of the claims: where each claim label links."""
+# A '|' that ends a table cell: one no backslash escapes.
+_CELL_END = re.compile(r"(?<!\\)\|")
 ARTICLE = re.compile(r'<div class="explainer-article" data-key="([a-z0-9-]+)"></div>')
 
 LANGUAGES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)"}
@@ -101,6 +105,24 @@ def _cite(citations: Iterable[Citation]) -> Markup:
     return Markup(format_citations((citation.source, citation.quote) for citation in citations))
 
 
+def _label(claim: Claim) -> Markup:
+    """A claim's status label, as the page syntax writes it (the Markdown extension renders it)."""
+    return Markup(f"[?{_id(claim.id)}]")
+
+
+def _cell(markdown: Markup | str) -> Markup:
+    """Markdown on one line of a table: its line breaks as spaces, its '|' escaped (in a citation's
+    quote too, where the citation syntax reads ``\\|`` as '|')."""
+    return Markup(_CELL_END.sub(r"\\|", " ".join(markdown.split())))
+
+
+def _claim_citations(claim: Claim) -> Markup:
+    """What a claim cites, in one bracket: its ``for``, and its ``against`` when it is disputed."""
+    shown = claim.for_ + (f" {claim.against}" if claim.status.id == "disputed" and claim.against else "")
+    cited = list(dict.fromkeys((item.source, item.quote) for item in cited_in(shown)))
+    return _cell(format_citations(cited)) if cited else Markup("")
+
+
 class Templates:
     """The templates of one build: the package's own (``templates/``), each replaced by a file of the
     same name in ``override`` when there is one, as the theme's ``custom_dir`` replaces Material's
@@ -119,7 +141,16 @@ class Templates:
             lstrip_blocks=True,
         )
         self.markdown.filters.update(
-            md=data_markdown, admonition_title=_admonition_title, cite=_cite, link=_link, id=_id, language=LANGUAGES.get, passage=passage_id
+            md=data_markdown,
+            admonition_title=_admonition_title,
+            cite=_cite,
+            link=_link,
+            id=_id,
+            language=LANGUAGES.get,
+            passage=passage_id,
+            label=_label,
+            cell=_cell,
+            claim_citations=_claim_citations,
         )
         self.markdown.globals.update(source_date=source_date, backlinks=_backlinks)
         self.html = jinja2.Environment(
@@ -155,6 +186,9 @@ def pages(dataset: Dataset, templates: Templates) -> list[GeneratedPage]:
             "data/timeline.yaml",
         ),
         GeneratedPage("who.md", render("who.md.j2", groups=_entity_groups(dataset.entities)), "data/entities.yaml"),
+        GeneratedPage(
+            WHAT_WE_KNOW, render("what-we-know.md.j2", statuses=by_status(dataset.claims)), "data/claims.yaml"
+        ),
     ]
     generated += [
         GeneratedPage(
@@ -170,6 +204,24 @@ def pages(dataset: Dataset, templates: Templates) -> list[GeneratedPage]:
         for source in sources
     ]
     return generated
+
+
+def by_status(claims: Iterable[Claim]) -> list[tuple[Status, list[Claim]]]:
+    """Every status, in order, with its claims in the file's order."""
+    claims = list(claims)
+    return [(status, [claim for claim in claims if claim.status == status]) for status in STATUSES]
+
+
+def at_a_glance(claims: Iterable[Claim], templates: Templates) -> str:
+    """The "V4 at a glance" box: a row for each claim with a ``glance`` label, in the file's order."""
+    rows = [claim for claim in claims if claim.glance]
+    return templates.markdown.get_template("at-a-glance.md.j2").render(claims=rows)
+
+
+def disagreements(claims: Iterable[Claim], templates: Templates) -> str:
+    """The table of every disputed claim, one account beside the other."""
+    disputed = [claim for claim in claims if claim.status.id == "disputed"]
+    return templates.markdown.get_template("disagreements.md.j2").render(claims=disputed)
 
 
 def reading_page(source_id: str) -> str:

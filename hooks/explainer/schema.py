@@ -29,6 +29,7 @@ _JSON_TYPES = {
     "object": "a mapping of fields",
     "boolean": "true or false",
     "integer": "a whole number",
+    "number": "a number",
 }
 
 
@@ -154,6 +155,7 @@ class _QuickCheck:
         "object": lambda value: isinstance(value, dict),
         "boolean": lambda value: isinstance(value, bool),
         "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+        "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
         "null": lambda value: value is None,
     }
 
@@ -262,7 +264,8 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
         yield line, f"{subject} must be {wanted}, not {kind_of(value)} ({shown(value)})"
     elif error.validator == "enum":
         choices = ", ".join(repr(choice) for choice in error.validator_value)
-        yield line, f"{subject}: {shown(value)} is not one of {choices}"
+        guess = suggestion(value, error.validator_value) if isinstance(value, str) else None
+        yield line, f"{subject}: {shown(value)} is not one of {choices}" + (f"; did you mean '{guess}'?" if guess else "")
     elif error.validator == "pattern":
         form = error.schema.get("description", "in the expected form")
         hint = id_hint(value) if error.validator_value == ID_PATTERN else ""

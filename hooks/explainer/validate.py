@@ -13,16 +13,21 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from . import citations, floods, nesting
-from .dataset import GLOSSARY, Loaded, load_dataset
+from . import citations, floods, labels, nesting
+from .dataset import CLAIMS, GLOSSARY, Loaded, load_dataset
 from .inert import TAG_START
 from .matcher import MAX_ALIAS_LENGTH
-from .model import Citation, Dataset, MarkdownField, Term
+from .model import Citation, Claim, Dataset, MarkdownField, Term
 from .problems import Origin, Problem, shorten, suggestion
 from .quotes import Article
 from .urls import url_problem
 
+DISAGREEMENTS_ANCHOR = "where-the-sources-disagree"
+"""The heading of the What we know page's table of disputed claims."""
 REQUIRED_TERMS = ("moe", "cann", "attention-compression", "supernode")
+AI_GENERATED_KIND = "AI-generated summary"
+"""The kind of source whose claims can be no more than ``ai-generated``."""
+MIN_CONFIRMING_SOURCES = 2
 MIN_QUOTE = 2
 """Non-space characters a quote needs: 两字 can be a name; one character says nothing."""
 # A letter or a digit of any script (Chinese included), so an alias links words, never punctuation.
@@ -68,7 +73,7 @@ def check_required_terms(context: Loaded) -> Iterator[Problem]:
 
 
 def check_unique_ids(context: Loaded) -> Iterator[Problem]:
-    for items in (context.dataset.terms, context.dataset.events, context.dataset.entities):
+    for items in (context.dataset.terms, context.dataset.events, context.dataset.entities, context.dataset.claims):
         first: dict[str, Origin] = {}
         for item in items:
             if item.id in first:
@@ -134,11 +139,17 @@ def check_alias_lengths(context: Loaded) -> Iterator[Problem]:
 
 def check_reserved_ids(context: Loaded) -> Iterator[Problem]:
     """Ids that would repeat an id the generated pages give their Sources list (#sources, #ref-<source>)."""
-    for item in (*context.dataset.terms, *context.dataset.events, *context.dataset.entities):
+    for item in (*context.dataset.terms, *context.dataset.events, *context.dataset.entities, *context.dataset.claims):
         if item.id == "sources" or item.id.startswith("ref-"):
             yield Problem(
                 item.origin,
                 f"id '{item.id}' is taken by the Sources list of every page ('sources', 'ref-…'); choose another",
+            )
+    for claim in context.dataset.claims:  # the What we know page anchors each status and the disagreements too
+        if claim.id.startswith("status-") or claim.id == DISAGREEMENTS_ANCHOR:
+            yield Problem(
+                claim.origin,
+                f"id '{claim.id}' is taken by the What we know page ('status-…', '{DISAGREEMENTS_ANCHOR}'); choose another",
             )
 
 
@@ -199,6 +210,7 @@ def check_markdown_fields(context: Loaded) -> Iterator[Problem]:
         for offset, message in floods.bracket_problems(text):
             yield Problem(field.origin_at(offset), message)
         yield from _citation_problems(context, field)
+        yield from _label_problems(context, field)
 
 
 def _citation_problems(context: Loaded, field: MarkdownField) -> Iterator[Problem]:
@@ -215,6 +227,74 @@ def _citation_problems(context: Loaded, field: MarkdownField) -> Iterator[Proble
             # The line of the citation costs a reading of the field: worked out for a problem only.
             for problem in check_citation(context, Citation(item.source, item.quote, field.origin)):
                 yield Problem(field.origin_at(found.start), problem.message)
+
+
+def _label_problems(context: Loaded, field: MarkdownField) -> Iterator[Problem]:
+    """Each ``[?claim-id]`` of a Markdown field names a claim; a ``[?`` in a citation's quote is the quote's."""
+    quoted = [(found.start, found.end) for found in citations.scan(field.text) if isinstance(found, citations.Bracket)]
+    for found in labels.scan(field.text):
+        if any(start < found.start < end for start, end in quoted):
+            continue
+        if isinstance(found, labels.Malformed):
+            yield Problem(field.origin_at(found.start), found.message)
+        elif found.claim not in context.claim_ids:
+            yield Problem(field.origin_at(found.start), unknown_claim_message(found.claim, context.claim_ids))
+
+
+def check_claims(context: Loaded) -> Iterator[Problem]:
+    """What a claim's status promises, as far as its citations can show it."""
+    kinds = {source_id: source.kind for source_id, source in context.dataset.sources.items()}
+    for claim in context.dataset.claims:
+        cited_for = cited_sources(claim.for_)
+        cited_against = cited_sources(claim.against or "")
+        status = claim.status.id
+        if not cited_for:
+            yield Problem(claim.origin, f"claim '{claim.id}': 'for' cites no source; cite who says it, {citations.EXAMPLE}")
+        if status == "confirmed" and 0 < len(cited_for) < MIN_CONFIRMING_SOURCES:
+            yield Problem(
+                claim.origin,
+                f"claim '{claim.id}' is confirmed, but 'for' cites one source only ('{cited_for[0]}'); "
+                f"confirmed needs at least {MIN_CONFIRMING_SOURCES} different sources: cite another, or choose "
+                "another status (e.g. 'reported')",
+            )
+        if status == "disputed" and not cited_against:
+            yield Problem(
+                claim.origin,
+                f"claim '{claim.id}' is disputed, but "
+                + ("it has no 'against'" if claim.against is None else "its 'against' cites no source")
+                + f": give the other side in 'against', citing it ({citations.EXAMPLE}), or choose another status",
+            )
+        cited = {*cited_for, *cited_against}
+        if cited and status != "ai-generated" and all(kinds.get(source_id) == AI_GENERATED_KIND for source_id in cited):
+            yield Problem(
+                claim.origin,
+                f"claim '{claim.id}' cites only AI-generated summaries ({', '.join(sorted(cited))}), so its status "
+                f"must be 'ai-generated', not '{status}': cite a source that reports it, or mark it ai-generated",
+            )
+        yield from _figure_problems(claim)
+
+
+def cited_sources(markdown: str) -> list[str]:
+    """The sources a Markdown field cites, each once, in the order first cited."""
+    return list(dict.fromkeys(item.source for item in citations.cited_in(markdown)))
+
+
+# A number as a sentence writes it: 1.74, 1,000,000, 128 (never the digits of a word such as "V4" or "128K").
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![A-Za-z0-9_])|(?<![A-Za-z0-9_.,])\d+(?:\.\d+)?(?![A-Za-z0-9_])"
+)
+
+
+def _figure_problems(claim: Claim) -> Iterator[Problem]:
+    """A chart draws only what the statement says: each figure's value is written in it."""
+    written = {float(number.replace(",", "")) for number in _NUMBER.findall(claim.statement)}
+    for figure in claim.figures:
+        if float(figure.value) not in written:
+            yield Problem(
+                figure.origin,
+                f"figure '{figure.label}': its value {figure.value} is not written in the statement of claim "
+                f"'{claim.id}'; write it there (a chart shows only what the claim says), or correct the value",
+            )
 
 
 def check_markdown_nesting(context: Loaded) -> Iterator[Problem]:
@@ -298,6 +378,10 @@ def check_citation(context: Loaded, citation: Citation) -> Iterator[Problem]:
         yield Problem(citation.origin, missing_quote_message(citation, article))
 
 
+def unknown_claim_message(claim_id: str, known: Iterable[str]) -> str:
+    return f"no claim has the id '{claim_id}'" + _suggest(claim_id, known) + f" (claims are in {CLAIMS})"
+
+
 def unknown_source_message(source_id: str, known: Iterable[str]) -> str:
     return f"no source has the id '{source_id}'" + _suggest(source_id, known) + " (sources are data/sources/<id>.yaml)"
 
@@ -345,4 +429,5 @@ CHECKS: tuple[Callable[[Loaded], Iterator[Problem]], ...] = (
     check_markdown_fields,
     check_markdown_nesting,
     check_event_dates,
+    check_claims,
 )
