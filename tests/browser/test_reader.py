@@ -203,7 +203,15 @@ def test_no_page_scrolls_sideways(visits, reading: str):
     assert wide == []
 
 
-SCREENSHOT_PAGES = {"home": "", "topic": "topics/supernodes-and-chips/", "glossary": "glossary/", "source": "sources/v4-brief/", "reading": "sources/v4-brief/text/"}
+SCREENSHOT_PAGES = {
+    "home": "",
+    "story": "story/",
+    "what-we-know": "what-we-know/",
+    "topic": "topics/supernodes-and-chips/",
+    "glossary": "glossary/",
+    "source": "sources/v4-brief/",
+    "reading": "sources/v4-brief/text/",
+}
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
