@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 import watchdog.events
-from explainer import inert, linked_data, publish, render
+from explainer import inert, linked_data, parts, publish, render
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import PageInfo, PageNotes
 from explainer.load import page_file_problem, refused_in
@@ -70,7 +70,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _refuse_unreadable_folders(config, root)
     # A site replaces any of the generator's templates with one of the same name in overrides/explainer/.
     templates = Path(config.theme.custom_dir, "explainer") if config.theme.custom_dir else None
-    build = _Build(Site(root, templates), PurePosixPath(Path(config.docs_dir).relative_to(root).as_posix()))
+    site = Site(root, templates, _split_above(config))
+    build = _Build(site, PurePosixPath(Path(config.docs_dir).relative_to(root).as_posix()))
     for problem in build.site.problems:
         log.error(str(problem))
     build.data_problems = len(build.site.problems)
@@ -80,8 +81,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     config.markdown_extensions.append(
         ExplainerExtension(build.site.index, build.site.ledger, current_page=lambda: build.page)
     )
+    if config.nav is not None:  # without a nav, MkDocs lists every page, parts included
+        config.nav = parts.nav_with_parts(config.nav, build.site.parts.listings())
     _build = build
     return config
+
+
+def _split_above(config: MkDocsConfig) -> int:
+    """``extra.explainer.split_above``: how many entries a generated list holds before it is split."""
+    settings = config.extra.get("explainer") or {}
+    value = settings.get("split_above", parts.DEFAULT_SPLIT_ABOVE) if isinstance(settings, dict) else settings
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise PluginError(
+            f"extra.explainer.split_above in mkdocs.yml must be a whole number of entries, 1 or more "
+            f"(for example 100); found {value!r}"
+        )
+    return value
 
 
 def _refuse_unreadable_folders(config: MkDocsConfig, root: Path) -> None:
@@ -123,6 +138,7 @@ def _publish_data(files: Files, config: MkDocsConfig) -> None:
     for path, text in publish.files(
         _build.site.dataset,
         lambda src_uri: get_relative_url(files.get_file_from_path(src_uri).url, f"{publish.FOLDER}/"),
+        _build.site.parts,
     ):
         files.append(File.generated(config, path, content=text))
 
@@ -232,6 +248,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         dataset=_build.site.dataset,
         cited=tuple(notes.cited) if (notes := _build.site.ledger.notes.get(src_uri)) else (),
         url_of=lambda target: urljoin(config.site_url or "/", _build.files.get_file_from_path(target).url),
+        parts=_build.site.parts,
     )
     return linked_data.into_head(output, linked) if linked else output
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from explainer import citations, render
+from explainer import citations, parts, render
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import Ledger, PageInfo
 from explainer.urls import url_problem
@@ -257,4 +257,4 @@ def test_the_names_the_pages_give_kinds_and_languages_are_the_schemas_choices():
     source = json.loads((ROOT / "data/schema/source.schema.json").read_text("utf-8"))
     kinds = dict(_schema_properties(entities))["kind"]["enum"]
     languages = source["properties"]["languages"]["items"]["enum"]
-    assert set(render.ENTITY_KINDS) == set(kinds) and set(render.LANGUAGES) == set(languages)
+    assert set(parts.ENTITY_KINDS) == set(kinds) and set(render.LANGUAGES) == set(languages)

@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .parts import DEFAULT_SPLIT_ABOVE
 from .site import Site
 
 
@@ -19,6 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="check data/ and print every problem as path:line: message")
     render = commands.add_parser("render", help="write the generated pages' Markdown into a folder")
     render.add_argument("out", type=Path, help="the folder to write into (not inside docs/ or data/)")
+    render.add_argument(
+        "--split-above", type=_positive, default=DEFAULT_SPLIT_ABOVE, metavar="N",
+        help=f"split a generated list of more than N entries into pages, as extra.explainer.split_above does (default {DEFAULT_SPLIT_ABOVE})",
+    )
     arguments = parser.parse_args(argv)
 
     root = arguments.root.resolve()
@@ -27,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         if refused:
             print(refused, file=sys.stderr)
             return 2
-    site = Site(root)
+    site = Site(root, split_above=getattr(arguments, "split_above", DEFAULT_SPLIT_ABOVE))
     for problem in site.problems:
         print(problem, file=sys.stderr)
     if site.problems:
@@ -46,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"data OK: {len(site.dataset.sources)} sources, {len(site.dataset.terms)} terms, "
               f"{len(site.dataset.events)} events, {len(site.dataset.entities)} entities, {len(site.dataset.claims)} claims")
     return 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number, 1 or more, is needed; found {text!r}")
+    return int(text)
 
 
 def _protected(target: Path, root: Path) -> str | None:

@@ -350,7 +350,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         link = etree.Element(
             "a",
             {
-                "href": self.notes.href("glossary.md", term_id),
+                "href": self.notes.href(self.index.parts.term_page(term_id), term_id),
                 "class": "glossary-term",
                 "title": _as_attribute(self.index.terms[term_id].definition),
             },

@@ -12,6 +12,7 @@ from . import passages, validate
 from .dataset import Loaded
 from .matcher import AliasMatcher
 from .model import Citation, Claim, Source, Term
+from .parts import Parts
 from .passages import Passage
 from .problems import Problem
 from .render import Templates
@@ -20,10 +21,12 @@ from .render import Templates
 class Index:
     """The sources and their texts, the glossary's terms, the claims, and the matchers that find terms and names in text."""
 
-    def __init__(self, loaded: Loaded, templates: Templates | None = None) -> None:
+    def __init__(self, loaded: Loaded, templates: Templates | None = None, parts: Parts | None = None) -> None:
         dataset = loaded.dataset
         self.templates = templates or Templates()
         """The fragments a page gets (its Sources list)."""
+        self.parts = parts or Parts(dataset)
+        """Which page each term is on, for the glossary links."""
         self.sources: Mapping[str, Source] = dataset.sources
         self.terms: Mapping[str, Term] = {term.id: term for term in dataset.terms}
         self.claims: Mapping[str, Claim] = {claim.id: claim for claim in dataset.claims}

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .model import Dataset, Source, Term
+from .parts import Parts
 
 PageUrl = Callable[[str], str]
 """The absolute URL of a page, given by its ``src_uri``."""
@@ -29,13 +30,20 @@ _LANGUAGE_OF_SCRIPT = {"Simplified": "zh-Hans", "Traditional": "zh-Hant"}
 _HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
-def for_page(src_uri: str, *, title: str, dataset: Dataset, cited: Iterable[str], url_of: PageUrl) -> dict[str, Any] | None:
+def for_page(
+    src_uri: str, *, title: str, dataset: Dataset, cited: Iterable[str], url_of: PageUrl, parts: Parts | None = None
+) -> dict[str, Any] | None:
     """The JSON-LD of a page, or None when schema.org has nothing to say about it.
 
-    ``cited`` holds the ids of the sources the page cites, in the order of its Sources list.
+    ``cited`` holds the ids of the sources the page cites, in the order of its Sources list;
+    ``parts`` says which page of a split glossary shows each term (see :mod:`explainer.parts`).
     """
-    if src_uri == "glossary.md":
-        return _glossary(title, dataset.terms, url_of(src_uri))
+    glossary = (parts or Parts(dataset)).glossary
+    if src_uri in glossary.pages():
+        # One set, whose @id is the glossary's page; each of its pages describes the terms it shows.
+        set_id, url = url_of(glossary.index), url_of(src_uri)
+        terms = sorted(glossary.entries_on(src_uri), key=lambda term: term.id)
+        return _glossary(title, [_term(term, url, set_id) for term in terms], url, set_id)
     source = dataset.sources.get(src_uri.removeprefix("sources/").removesuffix(".md"))
     if source and src_uri == f"sources/{source.id}.md":
         return {"@context": "https://schema.org", **_work(source, url_of)}
@@ -56,26 +64,23 @@ def into_head(page_html: str, linked: dict[str, Any]) -> str:
     return page_html.replace("</head>", f"{script}\n</head>", 1)
 
 
-def _glossary(title: str, terms: Iterable[Term], url: str) -> dict[str, Any]:
-    return {
-        "@context": "https://schema.org",
-        "@type": "DefinedTermSet",
-        "@id": url,
-        "name": title,
-        "url": url,
-        "hasDefinedTerm": [_term(term, url) for term in sorted(terms, key=lambda term: term.id)],
-    }
+def _glossary(title: str, terms: list[dict[str, Any]], url: str, set_id: str) -> dict[str, Any]:
+    """The glossary (``set_id``) as described on its page at ``url``: with every term while it is one
+    page, with one part's terms on a part page, with none on the index of a split glossary."""
+    described = {"@context": "https://schema.org", "@type": "DefinedTermSet", "@id": set_id, "name": title, "url": url}
+    return {**described, "hasDefinedTerm": terms} if terms else described
 
 
-def _term(term: Term, glossary_url: str) -> dict[str, Any]:
+def _term(term: Term, url: str, set_id: str) -> dict[str, Any]:
+    """A term, shown on the page at ``url``, of the glossary ``set_id``."""
     defined = {
         "@type": "DefinedTerm",
-        "@id": f"{glossary_url}#{term.id}",
+        "@id": f"{url}#{term.id}",
         "name": term.term,
         "description": term.definition,
         "termCode": term.id,
-        "url": f"{glossary_url}#{term.id}",
-        "inDefinedTermSet": {"@id": glossary_url},
+        "url": f"{url}#{term.id}",
+        "inDefinedTermSet": {"@id": set_id},
     }
     if term.zh:
         defined["alternateName"] = [{"@value": form.form, "@language": _LANGUAGE_OF_SCRIPT[form.script]} for form in term.zh]

@@ -18,7 +18,8 @@ from typing import Any
 
 from . import citations
 from .model import ChineseForm, Citation, Claim, Dataset, Entity, Event, PartialDate, Source, Status, Term
-from .render import WHAT_WE_KNOW, chronological
+from .parts import Parts, chronological
+from .render import WHAT_WE_KNOW
 
 FOLDER = "data"
 """Where the documents and their schemas are published, from the site's root."""
@@ -29,13 +30,15 @@ PageUrl = Callable[[str], str]
 """The URL of a page (given by its ``src_uri``), relative to the published documents' folder."""
 
 
-def files(dataset: Dataset, page_url: PageUrl) -> list[tuple[str, str]]:
-    """Each document and schema to publish: ``(path in the site, text)``."""
+def files(dataset: Dataset, page_url: PageUrl, parts: Parts | None = None) -> list[tuple[str, str]]:
+    """Each document and schema to publish: ``(path in the site, text)``; ``parts`` says which page
+    shows each term, event and entity (see :mod:`explainer.parts`)."""
+    parts = parts or Parts(dataset)
     documents = {
         "sources": {"sources": [_source(source, page_url) for source in sorted(dataset.sources.values(), key=_by_id)]},
-        "glossary": {"terms": [_term(term, page_url) for term in sorted(dataset.terms, key=_by_id)]},
-        "timeline": {"events": [_event(event, page_url) for event in chronological(dataset.events)]},
-        "entities": {"entities": [_entity(entity, page_url) for entity in sorted(dataset.entities, key=_by_id)]},
+        "glossary": {"terms": [_term(term, page_url, parts) for term in sorted(dataset.terms, key=_by_id)]},
+        "timeline": {"events": [_event(event, page_url, parts) for event in chronological(dataset.events)]},
+        "entities": {"entities": [_entity(entity, page_url, parts) for entity in sorted(dataset.entities, key=_by_id)]},
         # In the file's order, which is the order of the "V4 at a glance" box.
         "claims": {"claims": [_claim(claim, page_url) for claim in dataset.claims]},
     }
@@ -78,10 +81,10 @@ def _source(source: Source, page_url: PageUrl) -> dict[str, Any]:
     }
 
 
-def _term(term: Term, page_url: PageUrl) -> dict[str, Any]:
+def _term(term: Term, page_url: PageUrl, parts: Parts) -> dict[str, Any]:
     return {
         "id": term.id,
-        "page": f"{page_url('glossary.md')}#{term.id}",
+        "page": f"{page_url(parts.term_page(term.id))}#{term.id}",
         "term": term.term,
         "zh": _chinese_forms(term.zh),
         "aliases": list(term.aliases),
@@ -92,10 +95,10 @@ def _term(term: Term, page_url: PageUrl) -> dict[str, Any]:
     }
 
 
-def _event(event: Event, page_url: PageUrl) -> dict[str, Any]:
+def _event(event: Event, page_url: PageUrl, parts: Parts) -> dict[str, Any]:
     return {
         "id": event.id,
-        "page": f"{page_url('timeline.md')}#{event.id}",
+        "page": f"{page_url(parts.event_page(event.id))}#{event.id}",
         "date": _date(event.date),
         "title": event.title,
         "text": _markdown(event.text) if event.text else None,
@@ -107,10 +110,10 @@ def _event(event: Event, page_url: PageUrl) -> dict[str, Any]:
     }
 
 
-def _entity(entity: Entity, page_url: PageUrl) -> dict[str, Any]:
+def _entity(entity: Entity, page_url: PageUrl, parts: Parts) -> dict[str, Any]:
     return {
         "id": entity.id,
-        "page": f"{page_url('who.md')}#{entity.id}",
+        "page": f"{page_url(parts.entity_page(entity.id))}#{entity.id}",
         "name": entity.name,
         "zh": _chinese_forms(entity.zh),
         "kind": entity.kind,

@@ -9,6 +9,7 @@ is inserted as a value, never rendered as a template.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .backlinks import PLACEHOLDER, Backlink
 from .citations import cited_in, format_citations
 from .inert import TAG_START
 from .model import ID, STATUSES, Citation, Claim, Dataset, Entity, Event, Source, Status, Term
+from .parts import FORECASTS, Listing, Part, Parts, chronological, sorted_terms
 from .passages import Mark, Piece, passage_id
 from .problems import Problem
 
@@ -37,13 +39,6 @@ _CELL_END = re.compile(r"(?<!\\)\|")
 ARTICLE = re.compile(r'<div class="explainer-article" data-key="([a-z0-9-]+)"></div>')
 
 LANGUAGES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)"}
-ENTITY_KINDS = {
-    "organisation": "Organisations",
-    "person": "People",
-    "product": "Products",
-    "publication": "Publications",
-    "place": "Places",
-}
 
 
 class Markup(str):
@@ -158,52 +153,99 @@ class Templates:
         )
 
 
-def pages(dataset: Dataset, templates: Templates) -> list[GeneratedPage]:
-    """Every generated page: the sources, their index and texts, the glossary, the timeline, who's who."""
+def pages(dataset: Dataset, templates: Templates, parts: Parts | None = None) -> list[GeneratedPage]:
+    """Every generated page: the sources, their index and texts, the glossary, the timeline, who's who.
+    Each of the four lists is one page, or an index page and its parts (see :mod:`explainer.parts`)."""
+    parts = parts or Parts(dataset)
     environment = templates.markdown
     sources = sorted(dataset.sources.values(), key=lambda source: source.id)
-    terms = sorted(dataset.terms, key=lambda term: term.term.casefold())
+    terms = sorted_terms(dataset.terms)
     common = {
         "sources": sources,
         "sources_named": {source.id: source.title for source in sources},
         "terms_named": {term.id: term.term for term in terms},
         "terms_by_source": _terms_by_source(terms),
+        "where": parts,  # where each entry lives, for links to it
+        "split_above": parts.split_above,
     }
 
-    def render(template: str, **values: Any) -> str:
-        return environment.get_template(template).render(**common, **values)
+    def render(template: str, src_uri: str, **values: Any) -> str:
+        return environment.get_template(template).render(**common, here=src_uri, href=_href_from(src_uri), **values)
+
+    def list_pages(
+        template: str, listing: Listing, edit_path: str, whole: Mapping[str, Any], of_part: _PartValues
+    ) -> list[GeneratedPage]:
+        """The list's page (the whole list, or the index of its parts) and its part pages."""
+        # Every page of a list gets the same names, empty where the page shows none of those entries.
+        empty = {name: [] for name in whole}
+        shown = empty if listing.parts else whole
+        index = render(template, listing.index, **shown, listing=listing, part=None, parts=listing.parts)
+        made = [GeneratedPage(listing.index, index, edit_path)]
+        for part in listing.parts:
+            shown = {**empty, **of_part(part)}
+            markdown = render(template, part.src_uri, **shown, listing=listing, part=part, parts=())
+            made.append(GeneratedPage(part.src_uri, markdown, edit_path))
+        return made
 
     generated = [
-        GeneratedPage("sources/index.md", render("sources.md.j2"), "data/sources/"),
-        GeneratedPage("glossary.md", render("glossary.md.j2", terms=terms), "data/glossary.yaml"),
+        *list_pages("sources.md.j2", parts.sources, "data/sources/", {"rows": sources}, lambda part: {"rows": list(part.entries)}),
+        *list_pages("glossary.md.j2", parts.glossary, "data/glossary.yaml", {"terms": terms}, lambda part: {"terms": list(part.entries)}),
+        *list_pages("timeline.md.j2", parts.timeline, "data/timeline.yaml", _timeline(dataset.events), _timeline_part),
+        *list_pages("who.md.j2", parts.who, "data/entities.yaml", {"groups": _entity_groups(parts.who)}, _who_part),
         GeneratedPage(
-            "timeline.md",
-            render(
-                "timeline.md.j2",
-                events=chronological(event for event in dataset.events if not event.forecast),
-                forecasts=chronological(event for event in dataset.events if event.forecast),
-            ),
-            "data/timeline.yaml",
-        ),
-        GeneratedPage("who.md", render("who.md.j2", groups=_entity_groups(dataset.entities)), "data/entities.yaml"),
-        GeneratedPage(
-            WHAT_WE_KNOW, render("what-we-know.md.j2", statuses=by_status(dataset.claims)), "data/claims.yaml"
+            WHAT_WE_KNOW,
+            render("what-we-know.md.j2", WHAT_WE_KNOW, statuses=by_status(dataset.claims)),
+            "data/claims.yaml",
         ),
     ]
     generated += [
         GeneratedPage(
             f"sources/{source.id}.md",
-            render("source.md.j2", source=source, others=_others(sources, index)),
+            render("source.md.j2", f"sources/{source.id}.md", source=source, others=_others(sources, index)),
             source.origin.path,
             False,
         )
         for index, source in enumerate(sources)
     ]
     generated += [
-        GeneratedPage(reading_page(source.id), render("reading.md.j2", source=source), source.origin.path, False)
+        GeneratedPage(reading_page(source.id), render("reading.md.j2", reading_page(source.id), source=source), source.origin.path, False)
         for source in sources
     ]
     return generated
+
+
+_PartValues = Callable[[Part], Mapping[str, Any]]
+"""What a list's template shows on one of its part pages, in the template's names."""
+
+
+def _href_from(here: str) -> Callable[..., Markup]:
+    """Links from the page ``here`` to another generated or written page (a ``src_uri``), for MkDocs
+    to resolve; to an anchor of the same page, the anchor alone."""
+    start = posixpath.dirname(here) or "."
+
+    def href(target: str, anchor: str = "") -> Markup:
+        fragment = f"#{_id(anchor)}" if anchor else ""
+        return Markup(fragment if target == here and fragment else posixpath.relpath(target, start) + fragment)
+
+    return href
+
+
+def _timeline(events: Iterable[Event]) -> dict[str, list[Event]]:
+    events = list(events)
+    return {
+        "events": chronological(event for event in events if not event.forecast),
+        "forecasts": chronological(event for event in events if event.forecast),
+    }
+
+
+def _timeline_part(part: Part) -> dict[str, list[Event]]:
+    """A year's events, or the forecasts (under their own heading, as on the whole timeline)."""
+    forecast = part.group.key == FORECASTS
+    return {"events": [] if forecast else list(part.entries), "forecasts": list(part.entries) if forecast else []}
+
+
+def _who_part(part: Part) -> dict[str, list[tuple[str, list[Entity]]]]:
+    return {"groups": [(part.group.title, list(part.entries))]}
 
 
 def by_status(claims: Iterable[Claim]) -> list[tuple[Status, list[Claim]]]:
@@ -229,12 +271,6 @@ def reading_page(source_id: str) -> str:
     return f"sources/{source_id}/text.md"
 
 
-def chronological(events: Iterable[Event]) -> list[Event]:
-    """Events by date, a coarser date after a finer one that starts with it (a month after its
-    first day, the year after its January); events with the same dates keep the file's order."""
-    return sorted(events, key=lambda event: (event.date.earliest, event.date.latest))
-
-
 def _others(sources: list[Source], index: int) -> list[Source]:
     """The sources a source's page lists under "Other sources": all of them while they are few,
     then only its neighbours (by id), so that the pages grow with the sources, not with their square."""
@@ -252,13 +288,9 @@ def _terms_by_source(terms: Iterable[Term]) -> Mapping[str, list[Term]]:
     return by_source
 
 
-def _entity_groups(entities: Iterable[Entity]) -> list[tuple[str, list[Entity]]]:
-    ordered = sorted(entities, key=lambda entity: entity.name.casefold())
-    return [
-        (heading, [entity for entity in ordered if entity.kind == kind])
-        for kind, heading in ENTITY_KINDS.items()
-        if any(entity.kind == kind for entity in ordered)
-    ]
+def _entity_groups(who: Listing) -> list[tuple[str, list[Entity]]]:
+    """Who's who on one page: each kind's heading, with its entities by name."""
+    return [(group.title, list(group.entries)) for group in who.groups]
 
 
 @dataclass(frozen=True)

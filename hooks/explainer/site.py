@@ -15,6 +15,7 @@ from . import passages, render, validate
 from .backlinks import Backlink, Ledger
 from .index import Index
 from .load import read_text
+from .parts import DEFAULT_SPLIT_ABOVE, Parts
 from .passages import Mark
 from .problems import Problem, ProblemError
 from .render import BacklinkTarget, GeneratedPage
@@ -24,13 +25,15 @@ class Site:
     """One build: the checked data and its index (what pages read), the templates, and the ledger
     (what pages said)."""
 
-    def __init__(self, root: Path, templates: Path | None = None) -> None:
+    def __init__(self, root: Path, templates: Path | None = None, split_above: int = DEFAULT_SPLIT_ABOVE) -> None:
         """The build of the project at ``root``; ``templates`` is a folder whose templates replace the
-        package's own of the same name (see :class:`explainer.render.Templates`)."""
+        package's own of the same name (see :class:`explainer.render.Templates`); a generated list of
+        more than ``split_above`` entries is split into pages (see :mod:`explainer.parts`)."""
         self.templates = render.Templates(templates)
         with _collector_paused():
             loaded = validate.load_checked(root)
-            self.index = Index(loaded, self.templates)
+            self.parts = Parts(loaded.dataset, split_above)
+            self.index = Index(loaded, self.templates, self.parts)
         self.root = root
         self.dataset = loaded.dataset
         self.articles = loaded.articles
@@ -42,7 +45,7 @@ class Site:
         self._marks: dict[str, list[Mark]] = {}
 
     def pages(self) -> list[GeneratedPage]:
-        return render.pages(self.dataset, self.templates)
+        return render.pages(self.dataset, self.templates, self.parts)
 
     def texts(self) -> list[tuple[str, Path]]:
         """Each article's text, published beside its source page: ``(site path, file)``."""
