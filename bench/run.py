@@ -53,10 +53,13 @@ STEP_NAMES = {
     "backlinks": "back-links (once every page is done)",
 }
 BUILDS = ("full", "baseline", "reference")
-LINEAR_SLACK = 1.25
-"""How far over ten times its cost at 10× a cost at 100× may be, for timing noise. Growing linearly
-from a fixed start-up, it stays under ten times (so 100× costs at most 100× of 1× plus the start-up);
-a step quadratic in terms × pages would cost a hundred times."""
+GROWTH_LIMIT = 11.0
+"""How many times its cost at 10× a cost at 100× may be (issue 15): ten times the data, with one tenth
+for timing noise. A cost linear in the data from a fixed start-up stays under ten; a step quadratic in
+terms × pages would cost a hundred times."""
+PREVIEW_LIMIT_S = 44.0
+"""The longest a data edit may take to show in ``mkdocs serve`` at 100× (issue 15: half of the 88 s
+measured on 2026-11-23)."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,19 +233,20 @@ def targets(sizes: dict) -> list[dict]:
         judge("full / reference build time at 100× ≤ 2.0", ratio(large, "build_s", "reference"), 2.0)
         judge("peak memory ≤ 1.2× the reference's at 100×", ratio(large, "max_rss_mib", "reference"), 1.2)
         share = large["hooks"]["total"] / large["full"]["build_s"]
-        judge("hook time ≤ 5% of the full build at 100×", share, 0.05, shown="{:.1%}")
+        judge("hook time ≤ 10% of the full build at 100×", share, 0.10, shown="{:.1%}")
         judge("throughput (pages/s) ≥ 0.85 of the baseline's at 100×", 1 / ratio(large, "build_s"), 0.85, False)
         judge("peak memory ≤ 1.2× the baseline's at 100×", ratio(large, "max_rss_mib"), 1.2)
     if {"10", "100"} <= sizes.keys():
-        growth = {what: hundred / (10 * ten) for what, (ten, hundred) in growth_measures(sizes).items()}
-        plain = growth.pop("baseline build")  # not a target: shown beside the full build's, for comparison
-        for what, value in growth.items():
-            shown = f"{value:.2f} (baseline {plain:.2f})" if what == "full build" else "{:.2f}"
-            judge(f"linear growth: {what}, cost at 100× / (10 × cost at 10×) ≤ {LINEAR_SLACK}", value, LINEAR_SLACK,
-                  shown=shown)
+        growth = {what: hundred / ten for what, (ten, hundred) in growth_measures(sizes).items()}
+        for what in ("full build", "hooks"):
+            shown = "{:.1f}×" + (f" (reference {growth['reference build']:.1f}×)" if what == "full build" else "")
+            judge(f"growth from 10× to 100×: {what} ≤ {GROWTH_LIMIT:.0f}×", growth[what], GROWTH_LIMIT, shown=shown)
     for factor, size in sizes.items():
         if size["preview"]:
             judge(f"preview: data edit ≤ 1.2× a Markdown edit at {factor}×", size["preview"]["ratio"], 1.2)
+    if "100" in sizes and sizes["100"]["preview"]:
+        judge(f"preview: data edit at 100× ≤ {PREVIEW_LIMIT_S:.0f} s", sizes["100"]["preview"]["data_edit_s"],
+              PREVIEW_LIMIT_S, shown="{:.1f} s")
     return found
 
 
@@ -251,18 +255,15 @@ def ratio(size: dict, measure: str, other: str = "baseline") -> float:
 
 
 def growth_measures(sizes: dict) -> dict[str, tuple[float, float]]:
-    """The costs at 10× and 100× whose growth is judged: the full build, the hooks, each step
-    (and the baseline's, to compare with)."""
+    """The costs at 10× and 100× whose growth is judged (the full build's, the hooks') or shown
+    beside them (the reference's)."""
 
     def at(get) -> tuple[float, float]:
         return get(sizes["10"]), get(sizes["100"])
 
-    measures = {"full build": at(lambda size: size["full"]["build_s"]),
-                "baseline build": at(lambda size: size["baseline"]["build_s"]),
-                "hooks": at(lambda size: size["hooks"]["total"])}
-    for step in STEPS:
-        measures[step] = at(lambda size, step=step: size["hooks"][step])
-    return measures
+    return {"full build": at(lambda size: size["full"]["build_s"]),
+            "reference build": at(lambda size: size["reference"]["build_s"]),
+            "hooks": at(lambda size: size["hooks"]["total"])}
 
 
 # -- the table ------------------------------------------------------------------------------

@@ -432,7 +432,7 @@ DATA_CASES: dict[str, Case | Edit] = {
         line=5,
     ),
     "unknown source in a Markdown field, on its own line": Case(
-        "data/glossary.yaml", '[@tmtpost-card, "Development of custom kernels', '[@tmtpost-crad, "Development of custom kernels',
+        "data/glossary.yaml", '[@tmtpost-card, "Original source: 钛媒体"]', '[@tmtpost-crad, "Original source: 钛媒体"]',
         "no source has the id 'tmtpost-crad'; did you mean 'tmtpost-card'? (sources are data/sources/<id>.yaml)",
     ),
     "quote not in the article": Case(
@@ -453,8 +453,7 @@ DATA_CASES: dict[str, Case | Edit] = {
         6,
     ),
     "malformed citation in a Markdown field": Case(
-        "data/glossary.yaml", '[@tmtpost-card, "Development of custom kernels to replace CUDA-specific operations"]',
-        "[@tmtpost-card, p. 3]",
+        "data/glossary.yaml", '[@tmtpost-card, "Original source: 钛媒体"]', "[@tmtpost-card, p. 3]",
         "cannot read the citation '[@tmtpost-card, p. 3]': write [@source-id] or [@source-id, \"words copied from "
         "the article\"], separated by ';' when there are several",
     ),
