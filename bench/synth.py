@@ -18,6 +18,10 @@ The navigation keeps the real entries and adds the copies' topics under "More to
 grouped ten sets to a section, so that a page's navigation (with ``navigation.prune``)
 holds a few dozen links at any size. Generated pages keep the hook's own navigation:
 source pages are not in it; the sources index, glossary, timeline and who's who are.
+
+The claims (``data/claims.yaml``) are copied once, not multiplied: the copies' pages rest
+their sentences on the real claims, so "What we know" lists more pages that use each claim,
+but not more claims (it does not split into parts, as the lists above do).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-COPIED = ("mkdocs.yml", "docs", "hooks", "overrides", "data/schema")
+COPIED = ("mkdocs.yml", "docs", "hooks", "overrides", "data/schema", "data/claims.yaml")
 _SYLLABLES = (
     "ka", "ro", "ve", "lin", "dru", "ne", "mo", "ta", "qui", "zel", "far", "po", "shen", "tri", "xa", "lu",
     "gor", "bin", "sa", "vek", "ul", "dor", "mi", "pra", "tes", "val", "cor", "nix", "re", "hal", "fen",
@@ -208,6 +212,7 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
         entity_names = [f"Entity{int(people.mapping[copy][e['id']].rsplit('-', 1)[1]):04d}" for e in entities["entities"]]
         for index, name in enumerate(topics):
             text = repoint((repo / "docs" / "topics" / name).read_text("utf-8"), copy)
+            text = text.replace("](../", "](../../")  # a copy sits one folder deeper than its page
             text = re.sub(r"^# (.*)$", rf"# \1 (set {copy})", text, count=1, flags=re.M)
             uses = own[index::len(topics)] + rng.sample(every_alias, min(3, len(every_alias)))
             uses += rng.sample(entity_names, 2)
