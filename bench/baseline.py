@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from synth import replace_nav
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
@@ -108,10 +109,12 @@ class Capture:
 
         return get_relative_url(self.files.get_file_from_path(target).url, self.files.get_file_from_path(origin).url)
 
-    def write(self, docs: Path, out: Path) -> None:
+    def write(self, docs: Path, out: Path, nav: list) -> None:
         """The baseline's docs folder: the project's docs, each page's final Markdown, and the other
-        files the hooks add (the article texts, the data published as JSON)."""
+        files the hooks add (the article texts, the data published as JSON); beside it, the navigation
+        as the hooks left it (with the parts of a split list), which the baseline and the reference share."""
         shutil.copytree(docs, out)
+        nav_file(out).write_text(yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False), "utf-8")
         for src_uri in self.markdown:
             path = out / src_uri
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -241,8 +244,20 @@ def _sources_markdown(processor) -> str:
     return "\n".join(lines) + "\n"
 
 
-def config_text(config: str, docs_dir: str) -> str:
-    """The project's configuration without the hooks (and what only they need), for ``docs_dir``."""
+def nav_file(docs: Path) -> Path:
+    """Where a capturing build writes its navigation: beside the docs folder, not in it."""
+    return docs.with_name(f"{docs.name}-nav.yml")
+
+
+def captured_nav(docs: Path) -> list:
+    """The navigation that the capturing build of ``docs`` wrote beside it."""
+    return yaml.safe_load(nav_file(docs).read_text("utf-8"))["nav"]
+
+
+def config_text(config: str, docs_dir: str, nav: list) -> str:
+    """The project's configuration without the hooks (and what only they need), for ``docs_dir``, with
+    ``nav``, the navigation the hooks made."""
+    config = replace_nav(config, nav)
     for key in ("hooks", "watch", "docs_dir", "not_in_nav"):
         config = drop_block(config, key)
     return config.rstrip("\n") + f"\ndocs_dir: {docs_dir}\nnot_in_nav: |\n  /sources/**/*.md\n"

@@ -123,7 +123,7 @@ def main() -> int:
     config.plugins.on_shutdown()
     finished, finished_wall = time.process_time(), time.perf_counter()
     if capture:
-        capture.write(Path(config.docs_dir), arguments.capture)
+        capture.write(Path(config.docs_dir), arguments.capture, config.nav)
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
     hooks = {}

@@ -96,9 +96,9 @@ def _paragraphs(rng: random.Random, vocabulary: list[str], count: int) -> list[s
     return [" ".join(sentences[start : start + PARAGRAPH]) for start in range(0, len(sentences), PARAGRAPH)]
 
 
-def config_text(config: str, docs_dir: str) -> str:
+def config_text(config: str, docs_dir: str, nav: list) -> str:
     """The project's configuration as bare Material: the baseline's, without the stylesheet and extensions."""
-    config = baseline.config_text(config, docs_dir)
+    config = baseline.config_text(config, docs_dir, nav)
     for key in ("extra_css", "markdown_extensions"):
         config = baseline.drop_block(config, key)
     return config.rstrip("\n") + "\nmarkdown_extensions:\n  - toc:\n      permalink: true\n"

@@ -139,7 +139,7 @@ def write_baseline(project: synth.Project) -> str:
     for line in run_child(project.root, capture).stderr.splitlines():
         if line.startswith("baseline:"):
             print(f"   {line}", file=sys.stderr, flush=True)
-    config = baseline.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs))
+    config = baseline.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs), baseline.captured_nav(docs))
     (project.root / "baseline.yml").write_text(config, encoding="utf-8")
     return "baseline.yml"
 
@@ -152,7 +152,8 @@ def write_reference(project: synth.Project, full: dict, seed: str) -> str:
         print(f"   reference: {len(pages)} pages, the full build {full['pages']}", file=sys.stderr, flush=True)
     docs = project.root / "reference-docs"
     reference.write(pages, full, docs, seed)
-    config = reference.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs))
+    nav = baseline.captured_nav(project.root / "baseline-docs")
+    config = reference.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs), nav)
     (project.root / "reference.yml").write_text(config, encoding="utf-8")
     return "reference.yml"
 

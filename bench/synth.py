@@ -220,7 +220,7 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
 
     config = (repo / "mkdocs.yml").read_text("utf-8")
     nav, project.nav_pages = _nav(config, topics, factor)
-    (root / "mkdocs.yml").write_text(_replace_nav(config, nav), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(replace_nav(config, nav), encoding="utf-8")
 
     project.counts = {
         "sources": len(real_sources) * factor,
@@ -300,7 +300,7 @@ def _nav_block(config: str) -> tuple[int, int]:
     return start, start + 4 + rest.start() if rest else len(config)
 
 
-def _replace_nav(config: str, nav: list) -> str:
+def replace_nav(config: str, nav: list) -> str:
     """The configuration with its top-level ``nav:`` block replaced."""
     start, end = _nav_block(config)
     block = yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False, width=100_000)
