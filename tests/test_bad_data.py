@@ -740,7 +740,7 @@ def _windows_file(project: Project, relative: str) -> None:
 
 def test_inputs_that_look_bad_build_and_render_right(project: Project):
     project.write("docs/topics/edge.md", EDGE_PAGE)
-    project.replace("mkdocs.yml", "  - Glossary: glossary.md", "  - topics/edge.md\n  - Glossary: glossary.md")
+    project.replace("mkdocs.yml", "  - Contributing: contributing.md", "  - topics/edge.md\n  - Contributing: contributing.md")
     project.replace("data/glossary.yaml", "  - id: moe\n", EDGE_TERM + "  - id: moe\n")
     # A forecast may be cited to articles published before it.
     project.replace(

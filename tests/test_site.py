@@ -114,7 +114,7 @@ def test_terms_link_inside_chinese_text_but_not_in_code(project):
         "# 中文\n\n华为CANN框架与MoE架构 [@mittr-three-reasons]。\n\n"
         "```text\nCANN and MoE in code\n```\n\n## CANN in a heading\n\n`超节点` in code, then 超节点 in prose.\n",
     )
-    project.replace("mkdocs.yml", "  - Glossary: glossary.md", "  - topics/chinese.md\n  - Glossary: glossary.md")
+    project.replace("mkdocs.yml", "  - Contributing: contributing.md", "  - topics/chinese.md\n  - Contributing: contributing.md")
     build = project.build()
     assert build.returncode == 0, build.output
     article = _article(build, "topics/chinese/")
