@@ -146,14 +146,14 @@ def write_baseline(project: synth.Project) -> str:
 
 def write_reference(project: synth.Project, full: dict, seed: str) -> str:
     """Write the reference's pages, at the paths of the full build's, and return its configuration."""
-    pages = sorted(path.relative_to(project.root / "baseline-docs").as_posix()
-                   for path in (project.root / "baseline-docs").rglob("*.md"))
+    captured = project.root / "baseline-docs"
+    pages = sorted(path.relative_to(captured).as_posix() for path in captured.rglob("*.md"))
     if len(pages) != full["pages"]:
         print(f"   reference: {len(pages)} pages, the full build {full['pages']}", file=sys.stderr, flush=True)
     docs = project.root / "reference-docs"
     reference.write(pages, full, docs, seed)
-    nav = baseline.captured_nav(project.root / "baseline-docs")
-    config = reference.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs), nav)
+    config = reference.config_text((project.root / "mkdocs.yml").read_text("utf-8"), str(docs),
+                                   baseline.captured_nav(captured))
     (project.root / "reference.yml").write_text(config, encoding="utf-8")
     return "reference.yml"
 

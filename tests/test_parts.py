@@ -114,6 +114,14 @@ def test_the_nav_gets_a_section_for_each_split_list_and_keeps_the_rest(split_par
     assert nav_with_parts(nav, Parts(DATA).listings()) == nav
 
 
+def test_a_section_holding_only_a_split_lists_page_becomes_that_lists_section(split_parts: Parts):
+    """mkdocs.yml wraps the sources index in a section of its own (see its comment); split, that section
+    holds the parts directly rather than a second "Sources" section inside it."""
+    nav = [{"Reference": [{"Sources": ["sources/index.md"]}]}]
+    assert nav_with_parts(nav, split_parts.listings()) == [{"Reference": [{"Sources": split_parts.sources.pages()}]}]
+    assert nav_with_parts(nav, Parts(DATA).listings()) == nav
+
+
 class _Config:
     def __init__(self, extra: dict) -> None:
         self.extra = extra

@@ -204,10 +204,13 @@ def nav_with_parts(nav: list, listings: Iterable[Listing]) -> list:
             return {split[entry].title: section(split[entry])}
         if isinstance(entry, dict) and len(entry) == 1:
             [(title, value)] = entry.items()
+            # A section that holds only the list's page (as Sources does, so that navigation.indexes
+            # does not take it for its parent's index) becomes the list's section, not one inside it.
+            page = value[0] if isinstance(value, list) and len(value) == 1 else value
+            if isinstance(page, str) and page in split:
+                return {title: section(split[page])}
             if isinstance(value, list):
                 return {title: [item(child) for child in value]}
-            if isinstance(value, str) and value in split:
-                return {title: section(split[value])}
         return entry
 
     def section(listing: Listing) -> list:
