@@ -153,6 +153,14 @@ def test_a_source_title_with_script_renders_inert():
     assert soup.h1.get_text() == hostile.title
 
 
+def test_a_data_file_is_read_once_a_build_however_many_pages_are_made_from_it(monkeypatch):
+    site = Site(ROOT)
+    read = []
+    monkeypatch.setattr("explainer.site.read_text", lambda path, root: read.append(path) or path.read_text("utf-8"))
+    texts = [site.data_text("data/glossary.yaml") for _ in range(3)]
+    assert read == [ROOT / "data/glossary.yaml"] and texts[0] is texts[1] is texts[2]
+
+
 def test_term_links_carry_the_definition_and_skip_code_headings_and_links():
     site = Site(ROOT)
     text = "# CANN heading\n\n`CANN` in code, [CANN](https://example.org) in a link, then CANN and CANN again.\n"

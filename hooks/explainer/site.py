@@ -43,6 +43,7 @@ class Site:
             for point in source.key_points:  # shown on the source's own page
                 self.ledger.quoted_on(source.id, point.citation.quote, f"sources/{source.id}.md")
         self._marks: dict[str, list[Mark]] = {}
+        self._data_texts: dict[str, str | None] = {}
 
     def pages(self) -> list[GeneratedPage]:
         return render.pages(self.dataset, self.templates, self.parts)
@@ -55,11 +56,17 @@ class Site:
         ]
 
     def data_text(self, relative: str) -> str | None:
-        """The text of a data file the pages are made from, to find the line of a problem in it."""
-        try:  # through the one rule of what may be read (explainer.load): no link, no pipe, no unreadable file
-            return read_text(self.root / relative, self.root)
-        except ProblemError:
-            return None
+        """The text of a data file the pages are made from, to find the line of a problem in it.
+
+        Read once a build: every page made from the file holds it while the build lasts, and a copy
+        each was 12 MB a page for the glossary at 100 times today's data (``make bench``).
+        """
+        if relative not in self._data_texts:
+            try:  # through the one rule of what may be read (explainer.load): no link, no pipe, no unreadable file
+                self._data_texts[relative] = read_text(self.root / relative, self.root)
+            except ProblemError:
+                self._data_texts[relative] = None
+        return self._data_texts[relative]
 
     def fill_in(self, content: str, from_src_uri: str, url_to: Callable[[str, str], str]) -> str:
         """The page's HTML with its placeholders filled (back-links, and a reading page's article with
