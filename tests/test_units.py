@@ -6,6 +6,7 @@ import ast
 import dataclasses
 import graphlib
 import json
+import posixpath
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from conftest import ROOT
 from explainer import citations, parts, render
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import Ledger, PageInfo
-from explainer.urls import url_problem
+from explainer.urls import link_between, url_problem
 from explainer.load import Written, line_of, load_yaml
 from explainer.matcher import AliasMatcher
 from explainer.model import ID_PATTERN
@@ -159,6 +160,13 @@ def test_a_data_file_is_read_once_a_build_however_many_pages_are_made_from_it(mo
     monkeypatch.setattr("explainer.site.read_text", lambda path, root: read.append(path) or path.read_text("utf-8"))
     texts = [site.data_text("data/glossary.yaml") for _ in range(3)]
     assert read == [ROOT / "data/glossary.yaml"] and texts[0] is texts[1] is texts[2]
+
+
+@pytest.mark.parametrize("here", ["index.md", "story.md", "topics/off-cuda.md", "sources/index/2025.md", "topics/set-001/x/y.md"])
+def test_a_link_between_pages_is_what_relpath_gives(here):
+    targets = ["index.md", "glossary.md", "glossary/a.md", "topics/off-cuda.md", "topics/set-001/x/z.md", "sources/index/2025.md", "sources/index.md"]
+    for target in targets:
+        assert link_between(here, target) == posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
 def test_term_links_carry_the_definition_and_skip_code_headings_and_links():

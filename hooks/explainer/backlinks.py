@@ -10,7 +10,6 @@ passages quoted from its article.
 from __future__ import annotations
 
 import enum
-import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .problems import Origin, Problem
 from .quotes import normalise
+from .urls import link_between
 
 _WORDS_TO_FIND = 20  # of a text reported, looked for in the page's source to find its line
 
@@ -134,8 +134,7 @@ class PageNotes:
 
     def href(self, target_src_uri: str, anchor: str = "") -> str:
         """A link from this page to another Markdown file, for MkDocs to resolve and validate."""
-        start = posixpath.dirname(self.page.src_uri) or "."
-        return posixpath.relpath(target_src_uri, start) + (f"#{anchor}" if anchor else "")
+        return link_between(self.page.src_uri, target_src_uri) + (f"#{anchor}" if anchor else "")
 
     def url(self, target_src_uri: str, anchor: str = "") -> str:
         """:meth:`href` as the published site's URL, for raw HTML, whose links MkDocs does not resolve."""

@@ -38,6 +38,7 @@ class Index:
             {name: entity.id for entity in reversed(dataset.entities) for name in (entity.name, *entity.aliases)}
         )
         self._loaded = loaded
+        self._passages: dict[tuple[str, str], Passage | None] = {}
 
     def check_citation(self, citation: Citation) -> list[Problem]:
         """The problems of a citation written on a page: the same check as the data's citations get."""
@@ -50,7 +51,14 @@ class Index:
 
     def passage(self, source_id: str, quote: str) -> Passage | None:
         """Where a reader finds a quoted passage: its anchor on the source's reading page, and a link
-        that highlights it in the original when the original holds these words. None if it is not there."""
+        that highlights it in the original when the original holds these words. None if it is not there.
+
+        Found once a build: a quote cited on several pages is looked up for each page's Sources list."""
+        if (source_id, quote) not in self._passages:
+            self._passages[source_id, quote] = self._find_passage(source_id, quote)
+        return self._passages[source_id, quote]
+
+    def _find_passage(self, source_id: str, quote: str) -> Passage | None:
         source, article = self.sources.get(source_id), self._loaded.articles.get(source_id)
         span = article.span(quote) if source and article else None
         if span is None:

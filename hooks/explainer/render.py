@@ -9,7 +9,6 @@ is inserted as a value, never rendered as a template.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from .model import ID, STATUSES, Citation, Claim, Dataset, Entity, Event, Source
 from .parts import FORECASTS, Listing, Part, Parts, chronological, sorted_terms
 from .passages import Mark, Piece, passage_id
 from .problems import Problem
+from .urls import link_between
 
 _TEMPLATES = Path(__file__).parent / "templates"
 # Characters Python-Markdown (with tables) lets a backslash escape.
@@ -221,11 +221,10 @@ _PartValues = Callable[[Part], Mapping[str, Any]]
 def _href_from(here: str) -> Callable[..., Markup]:
     """Links from the page ``here`` to another generated or written page (a ``src_uri``), for MkDocs
     to resolve; to an anchor of the same page, the anchor alone."""
-    start = posixpath.dirname(here) or "."
 
     def href(target: str, anchor: str = "") -> Markup:
         fragment = f"#{_id(anchor)}" if anchor else ""
-        return Markup(fragment if target == here and fragment else posixpath.relpath(target, start) + fragment)
+        return Markup(fragment if target == here and fragment else link_between(here, target) + fragment)
 
     return href
 
