@@ -27,8 +27,8 @@ from markupsafe import Markup
 from . import blocks, citations, floods, labels, nesting
 from .backlinks import Ledger, PageInfo, PageNotes
 from .index import Index
-from .model import Citation, Claim
-from .problems import Origin, shorten
+from .model import Claim
+from .problems import shorten
 from .render import WHAT_WE_KNOW, CitedQuote, CitedSource, reading_page, sources_list
 from .urls import url_problem
 
@@ -150,8 +150,8 @@ class CitationPattern(InlineProcessor):
             return _broken(written, str(error)), m.start(), end
         quotes_by_source: dict[str, list[str | None]] = {}
         for item in cited:
-            for problem in self.index.check_citation(Citation(item.source, item.quote, Origin("", 0))):
-                self.notes.report(problem.message, written)
+            for message in self.index.citation_problems(item.source, item.quote):
+                self.notes.report(message, written)
             quotes_by_source.setdefault(item.source, []).append(item.quote)
         sup = etree.Element("sup", {"class": "citation"})
         sup.text = "["

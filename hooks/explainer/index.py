@@ -14,7 +14,7 @@ from .matcher import AliasMatcher
 from .model import Citation, Claim, Source, Term
 from .parts import Parts
 from .passages import Passage
-from .problems import Problem
+from .problems import Origin
 from .render import Templates
 
 
@@ -39,10 +39,16 @@ class Index:
         )
         self._loaded = loaded
         self._passages: dict[tuple[str, str], Passage | None] = {}
+        self._citation_problems: dict[tuple[str, str | None], tuple[str, ...]] = {}
 
-    def check_citation(self, citation: Citation) -> list[Problem]:
-        """The problems of a citation written on a page: the same check as the data's citations get."""
-        return list(validate.check_citation(self._loaded, citation))
+    def citation_problems(self, source_id: str, quote: str | None) -> tuple[str, ...]:
+        """What is wrong with a citation written on a page: the same check as the data's citations get,
+        made once a build for each source and quote (pages cite the same quotes again and again)."""
+        if (source_id, quote) not in self._citation_problems:
+            citation = Citation(source_id, quote, Origin("", 0))
+            problems = validate.check_citation(self._loaded, citation)
+            self._citation_problems[source_id, quote] = tuple(problem.message for problem in problems)
+        return self._citation_problems[source_id, quote]
 
     def claim_problem(self, claim_id: str) -> str | None:
         """Why a page may not rest on ``claim_id``: None for a claim (or for one left out for a problem
