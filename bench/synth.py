@@ -10,18 +10,19 @@ at the other items of the same copy:
 - each term becomes ``term-NNNN`` with new aliases (``TermAliasNNNN`` and a made-up
   two-word name), its citations and ``see_also`` re-pointed;
 - each event becomes ``event-NNNN``, each entity ``entity-NNNN`` (alias ``EntityNNNN``);
-- each topic page becomes ``docs/topics/set-CCC/<page>.md``, its citations re-pointed,
-  with uses of this copy's terms (and a few terms of other copies) and entities
-  sprinkled into its paragraphs.
+- each claim becomes ``claim-NNNN``, its citations re-pointed; only the real claims keep
+  their row of the home page's "V4 at a glance" box (``glance``);
+- each topic page becomes ``docs/topics/set-CCC/<page>.md``, its citations, claim labels
+  and blocks re-pointed, with uses of this copy's terms (and a few terms of other copies)
+  and entities sprinkled into its paragraphs.
 
 The navigation keeps the real entries and adds the copies' topics under "More topics",
 grouped ten sets to a section, so that a page's navigation (with ``navigation.prune``)
 holds a few dozen links at any size. Generated pages keep the hook's own navigation:
 source pages are not in it; the sources index, glossary, timeline and who's who are.
 
-The claims (``data/claims.yaml``) are copied once, not multiplied: the copies' pages rest
-their sentences on the real claims, so "What we know" lists more pages that use each claim,
-but not more claims (it does not split into parts, as the lists above do).
+So every list grows with the factor, "What we know" too, and each item is used on as many
+pages at any size.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-COPIED = ("mkdocs.yml", "docs", "hooks", "overrides", "data/schema", "data/claims.yaml")
+COPIED = ("mkdocs.yml", "docs", "hooks", "overrides", "data/schema")
 _SYLLABLES = (
     "ka", "ro", "ve", "lin", "dru", "ne", "mo", "ta", "qui", "zel", "far", "po", "shen", "tri", "xa", "lu",
     "gor", "bin", "sa", "vek", "ul", "dor", "mi", "pra", "tes", "val", "cor", "nix", "re", "hal", "fen",
@@ -119,10 +120,22 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
     terms = _Ids("term", [term["id"] for term in glossary["terms"]], factor)
     events = _Ids("event", [event["id"] for event in timeline["events"]], factor)
     people = _Ids("entity", [entity["id"] for entity in entities["entities"]], factor)
+    claims_data = _load(real_data / "claims.yaml")
+    claims = _Ids("claim", [claim["id"] for claim in claims_data["claims"]], factor)
     source_pattern = re.compile(r"(?<=@)(" + "|".join(map(re.escape, real_sources)) + r")(?![a-z0-9-])")
+    claim_ids = "|".join(map(re.escape, claims.mapping[1]))
+    claim_label = re.compile(rf"(?<=\[\?)({claim_ids})(?=\])")
+    block_argument = re.compile(rf"(?<=[ =])({claim_ids})(?=\s|$)")  # ::: figures id …, training=id
 
     def repoint(text: str, copy: int) -> str:
         return source_pattern.sub(lambda match: sources.mapping[copy][match[1]], text)
+
+    def repoint_claims(text: str, copy: int) -> str:
+        def new_id(match: re.Match) -> str:
+            return claims.mapping[copy][match[1]]
+
+        lines = text.split("\n")
+        return "\n".join((block_argument if line.startswith(":::") else claim_label).sub(new_id, line) for line in lines)
 
     # -- glossary ------------------------------------------------------------------------
     names = _names(rng, len(glossary["terms"]) * (factor - 1))
@@ -193,13 +206,24 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
             clone["sources"] = [sources.mapping[copy][source] for source in entity["sources"]]
             all_entities.append(clone)
 
+    all_claims = list(claims_data["claims"])
+    for copy in range(2, factor + 1):
+        for claim in claims_data["claims"]:
+            clone = {key: value for key, value in claim.items() if key != "glance"}
+            clone.update(id=claims.mapping[copy][claim["id"]], statement=f"{claim['statement']} (set {copy})")
+            for key in ("for", "against"):
+                if key in claim:
+                    clone[key] = repoint(claim[key], copy)
+            all_claims.append(clone)
+
     if factor == 1:
-        for name in ("glossary.yaml", "timeline.yaml", "entities.yaml"):
+        for name in ("glossary.yaml", "timeline.yaml", "entities.yaml", "claims.yaml"):
             shutil.copy2(real_data / name, data / name)
     else:
         _dump(data / "glossary.yaml", "schema/glossary.schema.json", {"terms": all_terms})
         _dump(data / "timeline.yaml", "schema/timeline.schema.json", {"events": all_events})
         _dump(data / "entities.yaml", "schema/entities.schema.json", {"entities": all_entities})
+        _dump(data / "claims.yaml", "schema/claims.schema.json", {"claims": all_claims})
 
     # -- topic pages and navigation -----------------------------------------------------------
     topics = sorted(path.name for path in (repo / "docs" / "topics").glob("*.md"))
@@ -211,7 +235,7 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
         rng.shuffle(own)
         entity_names = [f"Entity{int(people.mapping[copy][e['id']].rsplit('-', 1)[1]):04d}" for e in entities["entities"]]
         for index, name in enumerate(topics):
-            text = repoint((repo / "docs" / "topics" / name).read_text("utf-8"), copy)
+            text = repoint_claims(repoint((repo / "docs" / "topics" / name).read_text("utf-8"), copy), copy)
             text = text.replace("](../", "](../../")  # a copy sits one folder deeper than its page
             text = re.sub(r"^# (.*)$", rf"# \1 (set {copy})", text, count=1, flags=re.M)
             uses = own[index::len(topics)] + rng.sample(every_alias, min(3, len(every_alias)))
@@ -227,6 +251,7 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
         "terms": len(all_terms),
         "events": len(all_events),
         "entities": len(all_entities),
+        "claims": len(all_claims),
         "topic_pages": len(topics) * factor,
     }
     last = sources.mapping[factor][real_sources[-1]]

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_build
+from explainer.dataset import load_dataset
 
 sys.path.insert(0, str(ROOT / "bench"))
 from synth import make_project  # noqa: E402 (bench/ is not a package)
+
+DATA = load_dataset(ROOT).dataset
 
 
 @pytest.mark.slow
@@ -25,3 +28,8 @@ def test_a_synthetic_project_twice_the_size_builds_strictly_with_every_copied_pa
     assert {f"topics/set-002/{page.stem}/" for page in copies} <= built
     glossary_links = build.html("topics/set-002/off-cuda/").select("a.glossary-term")
     assert glossary_links, "the copied topic page links no glossary term"
+    # The copies rest on the copies' claims, so "What we know" grows as the other lists do.
+    assert project.counts["claims"] == 2 * len(DATA.claims)
+    labels = [a["href"].rpartition("#")[2] for a in build.html("topics/set-002/off-cuda/").select("a.claim-label")]
+    assert labels and all(label.startswith("claim-") for label in labels)
+    assert build.html("topics/set-002/off-cuda/").select("svg a.claim-label, figure a.claim-label")  # the block's too

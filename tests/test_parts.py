@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, Build, Project
 from explainer.dataset import load_dataset
+from explainer.model import STATUSES
 from explainer.parts import DEFAULT_SPLIT_ABOVE, OTHER_INITIAL, Parts, initial, nav_with_parts
 from explainer_hooks import _split_above
 from mkdocs.exceptions import PluginError
@@ -26,7 +27,7 @@ from mkdocs.exceptions import PluginError
 DATA = load_dataset(ROOT).dataset
 SPLIT_ABOVE = 4
 """Small enough that every list of the real data splits (5 sources), and most groups into several parts."""
-LARGEST_LIST = max(len(DATA.terms), len(DATA.entities), len(DATA.events), len(DATA.sources))
+LARGEST_LIST = max(len(DATA.terms), len(DATA.entities), len(DATA.events), len(DATA.sources), len(DATA.claims))
 SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default
 
 
@@ -63,7 +64,7 @@ def test_todays_data_stays_on_single_pages_at_the_default_threshold():
         assert listing.pages() == [listing.index]
 
 
-@pytest.mark.parametrize("split_above", [1, 2, 4, 10, 40, 41])
+@pytest.mark.parametrize("split_above", [1, 2, 4, 10, 40, 41, 42])
 def test_every_entry_is_on_exactly_one_part_of_at_most_split_above(split_above: int):
     parts = Parts(DATA, split_above)
     expected = {
@@ -71,6 +72,7 @@ def test_every_entry_is_on_exactly_one_part_of_at_most_split_above(split_above: 
         "who.md": [entity.id for entity in DATA.entities],
         "timeline.md": [event.id for event in DATA.events],
         "sources/index.md": list(DATA.sources),
+        "what-we-know.md": [claim.id for claim in DATA.claims],
     }
     for listing in parts.listings():
         ids = expected[listing.index]
@@ -173,8 +175,9 @@ def test_no_entry_is_lost_or_shown_twice(split_site: Build, split_parts: Parts):
         "glossary.md": ("h2", [term.id for term in DATA.terms]),
         "who.md": ("h3", [entity.id for entity in DATA.entities]),
         "timeline.md": ("h2, h3", [event.id for event in DATA.events]),
+        "what-we-know.md": ("h2, h3", [claim.id for claim in DATA.claims]),
     }
-    for listing in (split_parts.glossary, split_parts.who, split_parts.timeline):
+    for listing in (split_parts.glossary, split_parts.who, split_parts.timeline, split_parts.claims):
         headings, ids = shown[listing.index]
         found = Counter(
             heading.get("id")
@@ -211,7 +214,7 @@ def test_every_internal_link_and_anchor_resolves(split_site: Build):
                 broken.append(f"{page}: {href}: {problem}")
     assert broken == []
     # Links of each kind were followed: tooltips, and links into every split list.
-    assert all(checked[kind] > 0 for kind in ("glossary-term", "glossary", "who", "timeline", "sources")), checked
+    assert all(checked[kind] > 0 for kind in ("glossary-term", "glossary", "who", "timeline", "sources", "what-we-know")), checked
 
 
 def test_glossary_links_and_back_links_lead_to_the_terms_part(split_site: Build, split_parts: Parts):
@@ -230,10 +233,55 @@ def test_glossary_links_and_back_links_lead_to_the_terms_part(split_site: Build,
     assert all((split_site.site / target / "index.html").is_file() for target in targets)
 
 
+def test_claim_labels_lead_to_the_claims_part(split_site: Build, split_parts: Parts):
+    anchors: dict[str, set[str]] = {}
+    followed = Counter()
+    for page in split_site.pages():
+        for label in split_site.html(page).select("a.claim-label"):
+            claim_id = label["href"].rpartition("#")[2]
+            target = _resolve(page, label["href"])
+            assert target == _site_path(split_parts.claim_page(claim_id)), (page, label["href"])
+            assert _link_problem(split_site, target, claim_id, anchors) is None
+            followed[target] += 1
+    # Labels in the text, in the table of disagreements and in the diagrams' raw HTML, into several parts.
+    assert len(followed) > 3 and "what-we-know/" not in followed, followed
+
+
+def test_what_we_know_keeps_each_status_and_links_its_parts_under_it(split_site: Build, split_parts: Parts):
+    index = split_site.html("what-we-know/").select_one("article")
+    for status in STATUSES:
+        heading = index.find("h2", id=f"status-{status.id}")
+        assert status.meaning in heading.find_next("p").get_text()
+        linked = [_resolve("what-we-know/", a["href"]) for a in heading.find_next("ul").find_all("a")]
+        parts = [_site_path(part.src_uri) for part in split_parts.claims.parts if part.group.key == status.id]
+        assert parts and linked == parts, status.id
+    assert not index.select("h3")  # the claims are on the parts, not here
+    disputed = split_parts.claims.parts[-1]
+    assert split_site.html(_site_path(disputed.src_uri)).h1.get_text(strip=True).startswith("What we know: Disputed")
+
+
+def _disagreements(build: Build, page: str) -> tuple[int, str]:
+    """The rows of the page's table of disagreements, and the paragraph after it."""
+    table = next(table for table in build.html(page).select("article table") if "One account" in table.get_text())
+    after = table.find_next_sibling()
+    return len(table.select("tbody tr")), after.get_text(" ", strip=True) if after else ""
+
+
+def test_the_table_of_disagreements_stays_bounded_and_says_what_it_leaves_out(site: Build, split_site: Build):
+    disputed = sum(claim.status.id == "disputed" for claim in DATA.claims)
+    assert disputed > SPLIT_ABOVE
+    for page in ("topics/how-sure/", "what-we-know/"):
+        rows, after = _disagreements(site, page)
+        assert rows == disputed and "disputed claims" not in after
+        rows, after = _disagreements(split_site, page)
+        assert rows == SPLIT_ABOVE
+        assert after.startswith(f"The first {SPLIT_ABOVE} of {disputed} disputed claims")
+
+
 def test_published_json_and_json_ld_point_at_the_part_pages(split_site: Build, split_parts: Parts):
     anchors: dict[str, set[str]] = {}
     where = {"glossary": ("terms", split_parts.term_page), "timeline": ("events", split_parts.event_page),
-             "entities": ("entities", split_parts.entity_page)}
+             "entities": ("entities", split_parts.entity_page), "claims": ("claims", split_parts.claim_page)}
     for name, (key, page_of) in where.items():
         for item in json.loads((split_site.site / "data" / f"{name}.json").read_text("utf-8"))[key]:
             target, _, fragment = item["page"].partition("#")

@@ -29,7 +29,7 @@ from .backlinks import Ledger, PageInfo, PageNotes
 from .index import Index
 from .model import Claim
 from .problems import shorten
-from .render import WHAT_WE_KNOW, CitedQuote, CitedSource, reading_page, sources_list
+from .render import CitedQuote, CitedSource, reading_page, sources_list
 from .urls import url_problem
 
 # Text inside these is never a place for a glossary link: code, links, headings, titles, a name's Chinese forms.
@@ -203,8 +203,8 @@ class BlocksPreprocessor(Preprocessor):
 
     def _label(self, claim: Claim) -> Markup:
         """A claim's label in raw HTML, which MkDocs does not read: its link is to the published page."""
-        label = _label_element(claim, self.notes)
-        label.set("href", self.notes.url(WHAT_WE_KNOW, claim.id))
+        label = _label_element(claim, self.index, self.notes)
+        label.set("href", self.notes.url(self.index.parts.claim_page(claim.id), claim.id))
         return Markup(etree.tostring(label, encoding="unicode"))
 
 
@@ -228,18 +228,18 @@ class ClaimLabelPattern(InlineProcessor):
             if problem:
                 self.notes.report(problem, written)
             return _broken(written, problem or f"claim '{found.claim}' has a problem of its own"), found.start, found.end
-        label = _label_element(claim, self.notes)
+        label = _label_element(claim, self.index, self.notes)
         label.set("title", _as_attribute(label.get("title")))
         label.text = AtomicString(label.text)
         return label, found.start, found.end
 
 
-def _label_element(claim: Claim, notes: PageNotes) -> etree.Element:
+def _label_element(claim: Claim, index: Index, notes: PageNotes) -> etree.Element:
     """A claim's status label, its title the status and the statement; noted as used on the page."""
     notes.claims[claim.id] = None
     status = claim.status
     title = f"{status.label[:1].upper()}{status.label[1:]}: {claim.statement}"
-    attributes = {"href": notes.href(WHAT_WE_KNOW, claim.id), "class": f"claim-label claim-label--{status.id}", "title": title}
+    attributes = {"href": notes.href(index.parts.claim_page(claim.id), claim.id), "class": f"claim-label claim-label--{status.id}", "title": title}
     label = etree.Element("a", attributes)
     label.text = status.label
     return label

@@ -4,7 +4,7 @@ reads the page, by content made from the claims.
 | Block | Arguments | What it becomes |
 |---|---|---|
 | ``at-a-glance`` | none | the "V4 at a glance" box: each claim with a ``glance`` label (Markdown) |
-| ``disagreements`` | none | the table of disputed claims, both sides cited (Markdown) |
+| ``disagreements`` | none | the table of disputed claims, both sides cited; at most ``split_above`` (Markdown) |
 | ``figures`` | claim ids | a bar chart of those claims' figures (HTML, :mod:`explainer.diagrams`) |
 | ``software-stack`` | ``training=<claim-id> inference=<claim-id>`` | the stack and where V4 runs (HTML) |
 
@@ -70,7 +70,7 @@ def _at_a_glance(arguments: Sequence[str], index: Index, label: diagrams.Label) 
 
 def _disagreements(arguments: Sequence[str], index: Index, label: diagrams.Label) -> list[Part]:
     _no_arguments("disagreements", arguments)
-    return [render.disagreements(index.claims.values(), index.templates)]
+    return [render.disagreements(index.claims.values(), index.templates, index.parts.split_above)]
 
 
 def _figures(arguments: Sequence[str], index: Index, label: diagrams.Label) -> list[Part]:

@@ -1,10 +1,10 @@
-"""Which page each glossary term, entity, event and row of the sources index lives on.
+"""Which page each glossary term, entity, event, claim and row of the sources index lives on.
 
-The glossary, who's who, the timeline and the sources index are each one page while they hold
-at most ``split_above`` entries (``extra.explainer.split_above`` in ``mkdocs.yml``). Above that,
-each becomes an index page, at the same path, linking to part pages: the glossary by initial
-letter, who's who by kind, the timeline by year (and its forecasts), the sources index by year
-of publication. A group larger than ``split_above`` is cut into numbered parts, so no page
+The glossary, who's who, the timeline, the sources index and "What we know" are each one page
+while they hold at most ``split_above`` entries (``extra.explainer.split_above`` in
+``mkdocs.yml``). Above that, each becomes an index page, at the same path, linking to part
+pages: the glossary by initial letter, who's who by kind, the timeline by year (and its
+forecasts), the sources index by year of publication, the claims by status. A group larger than ``split_above`` is cut into numbered parts, so no page
 holds more than ``split_above`` entries, whatever the size of the data.
 
 This module is the one rule: the pages, the links the Markdown extension inserts, the
@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Dataset, Entity, Event, Source, Term
+from .model import STATUSES, Claim, Dataset, Entity, Event, Source, Term
 
 DEFAULT_SPLIT_ABOVE = 100
 """Entries a generated list may hold before it is split into parts."""
@@ -119,9 +119,10 @@ class Parts:
         self.who = Listing("who.md", "Who's who", _by_kind(dataset.entities), split_above)
         self.timeline = Listing("timeline.md", "Timeline", _by_year(dataset.events), split_above)
         self.sources = Listing("sources/index.md", "Sources", _by_year_published(dataset.sources.values()), split_above)
+        self.claims = Listing("what-we-know.md", "What we know", _by_status(dataset.claims), split_above)
 
     def listings(self) -> tuple[Listing, ...]:
-        return (self.glossary, self.who, self.timeline, self.sources)
+        return (self.glossary, self.who, self.timeline, self.sources, self.claims)
 
     def term_page(self, term_id: str) -> str:
         return self.glossary.page_of(term_id)
@@ -135,6 +136,10 @@ class Parts:
     def source_row_page(self, source_id: str) -> str:
         """The page of the sources index that lists the source (its own page is ``sources/<id>.md``)."""
         return self.sources.page_of(source_id)
+
+    def claim_page(self, claim_id: str) -> str:
+        """The page of "What we know" that shows the claim: where its label links."""
+        return self.claims.page_of(claim_id)
 
 
 def chronological(events: Iterable[Event]) -> list[Event]:
@@ -183,6 +188,12 @@ def _by_year_published(sources: Iterable[Source]) -> list[Group]:
 
     keys = [*sorted({key(source) for source in ordered} - {"undated"}), "undated"]
     return _groups(ordered, key, keys, lambda key: "Undated" if key == "undated" else f"Published in {key}")
+
+
+def _by_status(claims: Iterable[Claim]) -> list[Group]:
+    """The claims by status, from the surest to the disputed, each in the file's order."""
+    titles = {status.id: status.label[:1].upper() + status.label[1:] for status in STATUSES}
+    return _groups(list(claims), lambda claim: claim.status.id, list(titles), titles.__getitem__)
 
 
 def _groups(ordered: list[Any], key_of: Callable[[Any], str], keys: list[str], title_of: Callable[[str], str]) -> list[Group]:

@@ -19,7 +19,6 @@ from typing import Any
 from . import citations
 from .model import ChineseForm, Citation, Claim, Dataset, Entity, Event, PartialDate, Source, Status, Term
 from .parts import Parts, chronological
-from .render import WHAT_WE_KNOW
 
 FOLDER = "data"
 """Where the documents and their schemas are published, from the site's root."""
@@ -32,7 +31,7 @@ PageUrl = Callable[[str], str]
 
 def files(dataset: Dataset, page_url: PageUrl, parts: Parts | None = None) -> list[tuple[str, str]]:
     """Each document and schema to publish: ``(path in the site, text)``; ``parts`` says which page
-    shows each term, event and entity (see :mod:`explainer.parts`)."""
+    shows each term, event, entity and claim (see :mod:`explainer.parts`)."""
     parts = parts or Parts(dataset)
     documents = {
         "sources": {"sources": [_source(source, page_url) for source in sorted(dataset.sources.values(), key=_by_id)]},
@@ -40,7 +39,7 @@ def files(dataset: Dataset, page_url: PageUrl, parts: Parts | None = None) -> li
         "timeline": {"events": [_event(event, page_url, parts) for event in chronological(dataset.events)]},
         "entities": {"entities": [_entity(entity, page_url, parts) for entity in sorted(dataset.entities, key=_by_id)]},
         # In the file's order, which is the order of the "V4 at a glance" box.
-        "claims": {"claims": [_claim(claim, page_url) for claim in dataset.claims]},
+        "claims": {"claims": [_claim(claim, page_url, parts) for claim in dataset.claims]},
     }
     published = [
         (f"{FOLDER}/{name}.json", _json({"$schema": f"{name}.schema.json", **documents[name]}))
@@ -123,10 +122,10 @@ def _entity(entity: Entity, page_url: PageUrl, parts: Parts) -> dict[str, Any]:
     }
 
 
-def _claim(claim: Claim, page_url: PageUrl) -> dict[str, Any]:
+def _claim(claim: Claim, page_url: PageUrl, parts: Parts) -> dict[str, Any]:
     return {
         "id": claim.id,
-        "page": f"{page_url(WHAT_WE_KNOW)}#{claim.id}",
+        "page": f"{page_url(parts.claim_page(claim.id))}#{claim.id}",
         "statement": claim.statement,
         "status": _status(claim.status),
         "glance": claim.glance,

@@ -21,7 +21,7 @@ import jinja2
 from .backlinks import PLACEHOLDER, Backlink
 from .citations import cited_in, format_citations
 from .inert import TAG_START
-from .model import ID, STATUSES, Citation, Claim, Dataset, Entity, Event, Source, Status, Term
+from .model import ID, STATUSES, Citation, Claim, Dataset, Entity, Event, Source, Term
 from .parts import FORECASTS, Listing, Part, Parts, chronological, sorted_terms
 from .passages import Mark, Piece, passage_id
 from .problems import Problem
@@ -32,8 +32,6 @@ _TEMPLATES = Path(__file__).parent / "templates"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _URL_SAFE = "/:?#[]@!$&'()*+,;=%~"  # what quote() leaves as it is: all a URL needs, no < > " or space
 _ALL_OTHERS = 10  # a source's page lists every other source up to this many, then its neighbours
-WHAT_WE_KNOW = "what-we-know.md"
-"""The generated page of the claims: where each claim label links."""
 # A '|' that ends a table cell: one no backslash escapes.
 _CELL_END = re.compile(r"(?<!\\)\|")
 ARTICLE = re.compile(r'<div class="explainer-article" data-key="([a-z0-9-]+)"></div>')
@@ -147,15 +145,15 @@ class Templates:
             cell=_cell,
             claim_citations=_claim_citations,
         )
-        self.markdown.globals.update(source_date=source_date, backlinks=_backlinks)
+        self.markdown.globals.update(source_date=source_date, backlinks=_backlinks, statuses=STATUSES)
         self.html = jinja2.Environment(
             loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
         )
 
 
 def pages(dataset: Dataset, templates: Templates, parts: Parts | None = None) -> list[GeneratedPage]:
-    """Every generated page: the sources, their index and texts, the glossary, the timeline, who's who.
-    Each of the four lists is one page, or an index page and its parts (see :mod:`explainer.parts`)."""
+    """Every generated page: the sources, their index and texts, the glossary, the timeline, who's who,
+    What we know. Each of the five lists is one page, or an index page and its parts (see :mod:`explainer.parts`)."""
     parts = parts or Parts(dataset)
     environment = templates.markdown
     sources = sorted(dataset.sources.values(), key=lambda source: source.id)
@@ -192,11 +190,7 @@ def pages(dataset: Dataset, templates: Templates, parts: Parts | None = None) ->
         *list_pages("glossary.md.j2", parts.glossary, "data/glossary.yaml", {"terms": terms}, lambda part: {"terms": list(part.entries)}),
         *list_pages("timeline.md.j2", parts.timeline, "data/timeline.yaml", _timeline(dataset.events), _timeline_part),
         *list_pages("who.md.j2", parts.who, "data/entities.yaml", {"groups": _entity_groups(parts.who)}, _who_part),
-        GeneratedPage(
-            WHAT_WE_KNOW,
-            render("what-we-know.md.j2", WHAT_WE_KNOW, statuses=by_status(dataset.claims)),
-            "data/claims.yaml",
-        ),
+        *list_pages("what-we-know.md.j2", parts.claims, "data/claims.yaml", {"claims": list(dataset.claims)}, lambda part: {"claims": list(part.entries)}),
     ]
     generated += [
         GeneratedPage(
@@ -247,22 +241,17 @@ def _who_part(part: Part) -> dict[str, list[tuple[str, list[Entity]]]]:
     return {"groups": [(part.group.title, list(part.entries))]}
 
 
-def by_status(claims: Iterable[Claim]) -> list[tuple[Status, list[Claim]]]:
-    """Every status, in order, with its claims in the file's order."""
-    claims = list(claims)
-    return [(status, [claim for claim in claims if claim.status == status]) for status in STATUSES]
-
-
 def at_a_glance(claims: Iterable[Claim], templates: Templates) -> str:
     """The "V4 at a glance" box: a row for each claim with a ``glance`` label, in the file's order."""
     rows = [claim for claim in claims if claim.glance]
     return templates.markdown.get_template("at-a-glance.md.j2").render(claims=rows)
 
 
-def disagreements(claims: Iterable[Claim], templates: Templates) -> str:
-    """The table of every disputed claim, one account beside the other."""
+def disagreements(claims: Iterable[Claim], templates: Templates, most: int) -> str:
+    """The table of the disputed claims, one account beside the other: all of them, or the first
+    ``most`` in the file's order (``split_above``: every page that shows it stays bounded)."""
     disputed = [claim for claim in claims if claim.status.id == "disputed"]
-    return templates.markdown.get_template("disagreements.md.j2").render(claims=disputed)
+    return templates.markdown.get_template("disagreements.md.j2").render(claims=disputed[:most], disputed=len(disputed))
 
 
 def reading_page(source_id: str) -> str:
