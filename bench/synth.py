@@ -14,7 +14,9 @@ at the other items of the same copy:
   their row of the home page's "V4 at a glance" box (``glance``);
 - each topic page becomes ``docs/topics/set-CCC/<page>.md``, its citations, claim labels
   and blocks re-pointed, with uses of this copy's terms (and a few terms of other copies)
-  and entities sprinkled into its paragraphs.
+  and entities sprinkled into its paragraphs. The table of disagreements stays on the real
+  page alone: it shows the site's first disputed claims, whatever page it is on, and a
+  hundred copies of it would make each of those claims used on a hundred pages.
 
 The navigation keeps the real entries and adds the copies' topics under "More topics",
 grouped ten sets to a section, so that a page's navigation (with ``navigation.prune``)
@@ -236,6 +238,7 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
         entity_names = [f"Entity{int(people.mapping[copy][e['id']].rsplit('-', 1)[1]):04d}" for e in entities["entities"]]
         for index, name in enumerate(topics):
             text = repoint_claims(repoint((repo / "docs" / "topics" / name).read_text("utf-8"), copy), copy)
+            text = text.replace("\n::: disagreements\n", "\n")
             text = text.replace("](../", "](../../")  # a copy sits one folder deeper than its page
             text = re.sub(r"^# (.*)$", rf"# \1 (set {copy})", text, count=1, flags=re.M)
             uses = own[index::len(topics)] + rng.sample(every_alias, min(3, len(every_alias)))

@@ -233,6 +233,21 @@ def test_glossary_links_and_back_links_lead_to_the_terms_part(split_site: Build,
     assert all((split_site.site / target / "index.html").is_file() for target in targets)
 
 
+def test_lists_of_pages_show_at_most_split_above_and_count_the_rest(split_site: Build, split_parts: Parts):
+    cann = _site_path(split_parts.term_page("cann"))
+    using = {page for page in split_site.pages() if page != cann
+             for a in split_site.html(page).select("a.glossary-term") if a["href"].endswith("#cann")}
+    used_on = split_site.html(cann).find(id="cann").find_next("ul", class_="explainer-backlinks")
+    more = used_on.find_next_sibling("p", class_="explainer-backlinks")
+    assert len(using) > SPLIT_ABOVE and len(used_on.find_all("li")) == SPLIT_ABOVE
+    assert more.get_text(strip=True) == f"And {len(using) - SPLIT_ABOVE} more pages of this site."
+    lists = [ul for page in split_site.pages() for ul in split_site.html(page).select("ul.explainer-backlinks")]
+    assert max(len(ul.find_all("li")) for ul in lists) == SPLIT_ABOVE
+    cited_on = split_site.html("sources/mittr-three-reasons/text/").select("span.explainer-cited-on")
+    assert max(len(span.find_all("a")) for span in cited_on) == SPLIT_ABOVE
+    assert any(re.search(r" and \d+ more pages?$", span.get_text()) for span in cited_on)
+
+
 def test_claim_labels_lead_to_the_claims_part(split_site: Build, split_parts: Parts):
     anchors: dict[str, set[str]] = {}
     followed = Counter()

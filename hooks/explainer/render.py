@@ -287,7 +287,16 @@ class BacklinkTarget:
     url: str
 
 
-def fill_backlinks(content: str, targets: Callable[[Backlink, str], list[BacklinkTarget]], templates: Templates) -> str:
+@dataclass(frozen=True)
+class Backlinks:
+    """A list of pages as a page shows it: the first ones, at most ``split_above`` (so that no page
+    grows with the site), and how many more there are."""
+
+    shown: list[BacklinkTarget]
+    more: int = 0
+
+
+def fill_backlinks(content: str, targets: Callable[[Backlink, str], Backlinks], templates: Templates) -> str:
     """Replace each back-link placeholder in a page's HTML with the list of pages it stands for."""
     template = templates.html.get_template("backlinks.html.j2")
 
@@ -333,7 +342,7 @@ def sources_list(cited: list[CitedSource], templates: Templates) -> str:
 def fill_articles(
     content: str,
     paragraphs: Callable[[str], list[list[Piece]]],
-    cited_on: Callable[[Mark], list[BacklinkTarget]],
+    cited_on: Callable[[Mark], Backlinks],
     templates: Templates,
 ) -> str:
     """Replace a reading page's placeholder with its article, the quoted passages marked."""

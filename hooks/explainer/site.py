@@ -18,7 +18,7 @@ from .load import read_text
 from .parts import DEFAULT_SPLIT_ABOVE, Parts
 from .passages import Mark
 from .problems import Problem, ProblemError
-from .render import BacklinkTarget, GeneratedPage
+from .render import BacklinkTarget, Backlinks, GeneratedPage
 
 
 class Site:
@@ -75,11 +75,13 @@ class Site:
         ``url_to(target_src_uri, from_src_uri)`` gives the relative URL between two pages.
         """
 
-        def linked(src_uris: Iterable[str]) -> list[BacklinkTarget]:
-            titles = self.ledger.titles
-            return [BacklinkTarget(titles.get(src_uri, src_uri), url_to(src_uri, from_src_uri)) for src_uri in src_uris]
+        def linked(src_uris: Iterable[str]) -> Backlinks:
+            titles, listed = self.ledger.titles, list(src_uris)
+            shown = listed[: self.parts.split_above]
+            targets = [BacklinkTarget(titles.get(src_uri, src_uri), url_to(src_uri, from_src_uri)) for src_uri in shown]
+            return Backlinks(targets, len(listed) - len(shown))
 
-        def targets(kind: Backlink, key: str) -> list[BacklinkTarget]:
+        def targets(kind: Backlink, key: str) -> Backlinks:
             return linked(src_uri for src_uri in self.ledger.pages(kind, key) if src_uri != from_src_uri)
 
         def paragraphs(source_id: str) -> list[list[passages.Piece]]:
