@@ -109,9 +109,11 @@ def test_a_group_larger_than_the_threshold_is_cut_into_numbered_parts_the_first_
 def test_the_nav_gets_a_section_for_each_split_list_and_keeps_the_rest(split_parts: Parts):
     nav = [{"Home": "index.md"}, {"Glossary": "glossary.md"}, "who.md", {"More": [{"Sources": "sources/index.md"}]}]
     rewritten = nav_with_parts(nav, split_parts.listings())
+    glossary, who = split_parts.glossary, split_parts.who
     assert rewritten[0] == {"Home": "index.md"}
-    assert rewritten[1] == {"Glossary": split_parts.glossary.pages()}
-    assert rewritten[2] == {"Who's who": split_parts.who.pages()}
+    # At the top level, the parts go one level down, where navigation.prune hides them from other pages.
+    assert rewritten[1] == {"Glossary": ["glossary.md", {"By initial": glossary.pages()[1:]}]}
+    assert rewritten[2] == {"Who's who": ["who.md", {"By kind": who.pages()[1:]}]}
     assert rewritten[3] == {"More": [{"Sources": split_parts.sources.pages()}]}
     assert nav_with_parts(nav, Parts(DATA).listings()) == nav
 
@@ -156,13 +158,25 @@ def test_at_the_threshold_nothing_splits_and_the_site_is_the_same_bytes(site: Bu
 # -- a site that splits -------------------------------------------------------------------------
 
 
+def test_a_page_outside_a_list_has_at_most_one_of_its_parts_in_its_navigation(site: Build, split_site: Build, split_parts: Parts):
+    """"What we know" is a top-level entry: split, its parts still stay out of other pages' navigation,
+    but for the link of its collapsed "By status" section (to the first part)."""
+    for page in ("", "story/", "topics/how-sure/"):
+        nav = split_site.html(page).select_one("nav.md-nav--primary")
+        in_nav = {_resolve(page, a["href"]) for a in nav.find_all("a", href=True)}
+        for listing in split_parts.listings():
+            assert len(in_nav & {_site_path(part.src_uri) for part in listing.parts}) <= 1, (page, listing.index)
+    links = [len(build.html("story/").select("nav.md-nav--primary a[href]")) for build in (site, split_site)]
+    assert links[1] <= links[0] + len(split_parts.listings()), links
+
+
 def test_every_part_page_exists_and_its_index_and_the_nav_link_to_it(split_site: Build, split_parts: Parts):
     for listing in split_parts.listings():
         assert listing.parts, listing.index
-        index = _site_path(listing.index)
+        index, first = _site_path(listing.index), _site_path(listing.parts[0].src_uri)
         linked = {_resolve(index, a["href"]) for a in split_site.html(index).select("article a[href]")}
-        nav = split_site.html(index).select_one("nav.md-nav--primary")
-        in_nav = {_resolve(index, a["href"]) for a in nav.find_all("a", href=True)}
+        nav = split_site.html(first).select_one("nav.md-nav--primary")
+        in_nav = {_resolve(first, a["href"]) for a in nav.find_all("a", href=True)}
         for part in listing.parts:
             page = _site_path(part.src_uri)
             assert (split_site.site / page / "index.html").is_file(), page

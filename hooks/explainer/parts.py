@@ -4,8 +4,9 @@ The glossary, who's who, the timeline, the sources index and "What we know" are 
 while they hold at most ``split_above`` entries (``extra.explainer.split_above`` in
 ``mkdocs.yml``). Above that, each becomes an index page, at the same path, linking to part
 pages: the glossary by initial letter, who's who by kind, the timeline by year (and its
-forecasts), the sources index by year of publication, the claims by status. A group larger than ``split_above`` is cut into numbered parts, so no page
-holds more than ``split_above`` entries, whatever the size of the data.
+forecasts), the sources index by year of publication, the claims by status. A group larger
+than ``split_above`` is cut into numbered parts, so no page holds more than ``split_above``
+entries, whatever the size of the data.
 
 This module is the one rule: the pages, the links the Markdown extension inserts, the
 back-links, the published JSON and the JSON-LD all ask it where an entry is. It keeps no state
@@ -65,10 +66,12 @@ class Listing:
     """One generated list and where each of its entries is: on its index page while it is not
     split, on one of its parts once it is."""
 
-    def __init__(self, index: str, title: str, groups: Sequence[Group], split_above: int) -> None:
+    def __init__(self, index: str, title: str, groups: Sequence[Group], split_above: int, grouped_by: str) -> None:
         self.index = index
         """The list's page (``glossary.md``): the whole list, or the index of its parts."""
         self.title = title
+        self.grouped_by = grouped_by
+        """What its parts are, as a heading in the navigation: ``By initial``."""
         self.groups = tuple(groups)
         """Every group, in the order of the parts."""
         split = sum(len(group.entries) for group in groups) > split_above
@@ -115,11 +118,12 @@ class Parts:
 
     def __init__(self, dataset: Dataset, split_above: int = DEFAULT_SPLIT_ABOVE) -> None:
         self.split_above = split_above
-        self.glossary = Listing("glossary.md", "Glossary", _by_initial(dataset.terms), split_above)
-        self.who = Listing("who.md", "Who's who", _by_kind(dataset.entities), split_above)
-        self.timeline = Listing("timeline.md", "Timeline", _by_year(dataset.events), split_above)
-        self.sources = Listing("sources/index.md", "Sources", _by_year_published(dataset.sources.values()), split_above)
-        self.claims = Listing("what-we-know.md", "What we know", _by_status(dataset.claims), split_above)
+        self.glossary = Listing("glossary.md", "Glossary", _by_initial(dataset.terms), split_above, "By initial")
+        self.who = Listing("who.md", "Who's who", _by_kind(dataset.entities), split_above, "By kind")
+        self.timeline = Listing("timeline.md", "Timeline", _by_year(dataset.events), split_above, "By year")
+        sources = _by_year_published(dataset.sources.values())
+        self.sources = Listing("sources/index.md", "Sources", sources, split_above, "By year of publication")
+        self.claims = Listing("what-we-know.md", "What we know", _by_status(dataset.claims), split_above, "By status")
 
     def listings(self) -> tuple[Listing, ...]:
         return (self.glossary, self.who, self.timeline, self.sources, self.claims)
@@ -207,25 +211,31 @@ def _groups(ordered: list[Any], key_of: Callable[[Any], str], keys: list[str], t
 
 def nav_with_parts(nav: list, listings: Iterable[Listing]) -> list:
     """A ``nav`` configuration in which each split list's page is a section: its index page, then its
-    parts. The rest stays as written."""
+    parts. The rest stays as written.
+
+    With ``navigation.sections``, every page shows the children of each top-level section, and
+    ``navigation.prune`` leaves out only deeper ones: so a split list at the top level gets its
+    parts one level down (``What we know`` > ``By status``), for its parts not to be on every page.
+    """
     split = {listing.index: listing for listing in listings if listing.parts}
 
-    def item(entry: Any) -> Any:
+    def item(entry: Any, top: bool) -> Any:
         if isinstance(entry, str) and entry in split:
-            return {split[entry].title: section(split[entry])}
+            return {split[entry].title: section(split[entry], top)}
         if isinstance(entry, dict) and len(entry) == 1:
             [(title, value)] = entry.items()
             # A section that holds only the list's page (as Sources does, so that navigation.indexes
             # does not take it for its parent's index) becomes the list's section, not one inside it.
             page = value[0] if isinstance(value, list) and len(value) == 1 else value
             if isinstance(page, str) and page in split:
-                return {title: section(split[page])}
+                return {title: section(split[page], top)}
             if isinstance(value, list):
-                return {title: [item(child) for child in value]}
+                return {title: [item(child, False) for child in value]}
         return entry
 
-    def section(listing: Listing) -> list:
+    def section(listing: Listing, top: bool) -> list:
         # Bare paths: each part's title is its heading ("Glossary: A"), in the browser's tab too.
-        return [listing.index, *(part.src_uri for part in listing.parts)]
+        parts = [part.src_uri for part in listing.parts]
+        return [listing.index, {listing.grouped_by: parts}] if top else [listing.index, *parts]
 
-    return [item(entry) for entry in nav]
+    return [item(entry, True) for entry in nav]
