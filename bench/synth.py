@@ -238,7 +238,7 @@ def make_project(repo: Path, root: Path, factor: int, seed: int) -> Project:
         entity_names = [f"Entity{int(people.mapping[copy][e['id']].rsplit('-', 1)[1]):04d}" for e in entities["entities"]]
         for index, name in enumerate(topics):
             text = repoint_claims(repoint((repo / "docs" / "topics" / name).read_text("utf-8"), copy), copy)
-            text = text.replace("\n::: disagreements\n", "\n")
+            text = re.sub(r"^::: disagreements[ \t]*\n", "", text, flags=re.M)
             text = text.replace("](../", "](../../")  # a copy sits one folder deeper than its page
             text = re.sub(r"^# (.*)$", rf"# \1 (set {copy})", text, count=1, flags=re.M)
             uses = own[index::len(topics)] + rng.sample(every_alias, min(3, len(every_alias)))
