@@ -238,7 +238,7 @@ def _label_element(claim: Claim, index: Index, notes: PageNotes) -> etree.Elemen
     """A claim's status label, its title the status and the statement; noted as used on the page."""
     notes.claims[claim.id] = None
     status = claim.status
-    title = f"{status.label[:1].upper()}{status.label[1:]}: {claim.statement}"
+    title = f"{status.title}: {claim.statement}"
     attributes = {"href": notes.href(index.parts.claim_page(claim.id), claim.id), "class": f"claim-label claim-label--{status.id}", "title": title}
     label = etree.Element("a", attributes)
     label.text = status.label

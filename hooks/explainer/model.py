@@ -233,6 +233,11 @@ class Status:
     meaning: str
     """One sentence: when a claim has this status."""
 
+    @property
+    def title(self) -> str:
+        """The label as a heading or at the start of a tooltip: ``Company claim``, ``AI-generated``."""
+        return self.label[:1].upper() + self.label[1:]
+
 
 STATUSES: tuple[Status, ...] = (
     Status("confirmed", "confirmed", "Two independent sources, with named reporting, say so."),

@@ -196,7 +196,7 @@ def _by_year_published(sources: Iterable[Source]) -> list[Group]:
 
 def _by_status(claims: Iterable[Claim]) -> list[Group]:
     """The claims by status, from the surest to the disputed, each in the file's order."""
-    titles = {status.id: status.label[:1].upper() + status.label[1:] for status in STATUSES}
+    titles = {status.id: status.title for status in STATUSES}
     return _groups(list(claims), lambda claim: claim.status.id, list(titles), titles.__getitem__)
 
 
