@@ -263,6 +263,17 @@ def test_lists_of_pages_show_at_most_split_above_and_count_the_rest(split_site: 
     assert any(re.search(r" and \d+ more pages?$", span.get_text()) for span in cited_on)
 
 
+
+def test_a_list_of_pages_puts_the_pages_written_in_docs_first(split_site: Build):
+    written = {_resolve("", _site_path(path.relative_to(ROOT / "docs").as_posix())) for path in (ROOT / "docs").rglob("*.md")}
+    mixed = 0
+    for page in split_site.pages():
+        for listed in split_site.html(page).select("ul.explainer-backlinks, span.explainer-cited-on"):
+            made_from_data = [_resolve(page, a["href"]) not in written for a in listed.find_all("a")]
+            assert made_from_data == sorted(made_from_data), (page, listed)
+            mixed += len(set(made_from_data)) == 2
+    assert mixed > 0
+
 def test_claim_labels_lead_to_the_claims_part(split_site: Build, split_parts: Parts):
     anchors: dict[str, set[str]] = {}
     followed = Counter()

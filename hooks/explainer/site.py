@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from . import passages, render, validate
@@ -46,7 +47,20 @@ class Site:
         self._data_texts: dict[str, str | None] = {}
 
     def pages(self) -> list[GeneratedPage]:
+        return self._generated
+
+    @cached_property
+    def _generated(self) -> list[GeneratedPage]:
         return render.pages(self.dataset, self.templates, self.parts)
+
+    @cached_property
+    def _made_from_data(self) -> frozenset[str]:
+        return frozenset(page.src_uri for page in self._generated)
+
+    def _written_first(self, src_uri: str) -> tuple[bool, str]:
+        """The order of a list of pages: those written in docs/ (the story, the topics), then those
+        made from the data, each by path; a list cut at ``split_above`` keeps the explainers."""
+        return src_uri in self._made_from_data, src_uri
 
     def texts(self) -> list[tuple[str, Path]]:
         """Each article's text, published beside its source page: ``(site path, file)``."""
@@ -76,7 +90,7 @@ class Site:
         """
 
         def linked(src_uris: Iterable[str]) -> Backlinks:
-            titles, listed = self.ledger.titles, list(src_uris)
+            titles, listed = self.ledger.titles, sorted(src_uris, key=self._written_first)
             shown = listed[: self.parts.split_above]
             targets = [BacklinkTarget(titles.get(src_uri, src_uri), url_to(src_uri, from_src_uri)) for src_uri in shown]
             return Backlinks(targets, len(listed) - len(shown))
