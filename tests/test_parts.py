@@ -263,8 +263,7 @@ def test_lists_of_pages_show_at_most_split_above_and_count_the_rest(split_site: 
     assert any(re.search(r" and \d+ more pages?$", span.get_text()) for span in cited_on)
 
 
-
-def test_a_list_of_pages_puts_the_pages_written_in_docs_first(split_site: Build):
+def test_a_list_of_pages_puts_the_pages_written_in_docs_first(split_site: Build, split_parts: Parts):
     written = {_resolve("", _site_path(path.relative_to(ROOT / "docs").as_posix())) for path in (ROOT / "docs").rglob("*.md")}
     mixed = 0
     for page in split_site.pages():
@@ -273,6 +272,13 @@ def test_a_list_of_pages_puts_the_pages_written_in_docs_first(split_site: Build)
             assert made_from_data == sorted(made_from_data), (page, listed)
             mixed += len(set(made_from_data)) == 2
     assert mixed > 0
+    # A cut list drops pages made from the data before any page written in docs/.
+    cann = _site_path(split_parts.term_page("cann"))
+    using = {page for page in written for a in split_site.html(page).select("a.glossary-term") if a["href"].endswith("#cann")}
+    used_on = split_site.html(cann).find(id="cann").find_next("ul", class_="explainer-backlinks")
+    shown = {_resolve(cann, a["href"]) for a in used_on.find_all("a")}
+    assert len(shown) == SPLIT_ABOVE and (shown <= using if len(using) >= SPLIT_ABOVE else using <= shown)
+
 
 def test_claim_labels_lead_to_the_claims_part(split_site: Build, split_parts: Parts):
     anchors: dict[str, set[str]] = {}
