@@ -11,9 +11,12 @@ nothing there.
 
 from __future__ import annotations
 
+import ast
 import datetime
 import gzip
+import importlib.metadata
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -61,3 +64,23 @@ def test_the_makefile_stamps_builds_with_the_time_of_the_last_commit():
         ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert printed == committed and printed.isdigit()
+
+
+def _distribution(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_package_the_hooks_import_is_pinned_in_requirements():
+    """The README's promise: a package that the hooks import, even one that MkDocs would bring anyway, has an exact pin."""
+    pinned = {_distribution(name) for name in re.findall(r"^([A-Za-z0-9_.-]+)==\S+$", (ROOT / "requirements.txt").read_text("utf-8"), re.M)}
+    imported = set()
+    for path in (ROOT / "hooks").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.partition(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.partition(".")[0])
+    installed = importlib.metadata.packages_distributions()
+    third_party = {_distribution(name) for module in imported for name in installed.get(module, ())}
+    assert {"mkdocs", "markdown", "markupsafe", "watchdog"} <= third_party
+    assert third_party <= pinned, f"imported by hooks/ but not pinned in requirements.txt: {sorted(third_party - pinned)}"
