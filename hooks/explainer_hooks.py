@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urljoin
 
 import watchdog.events
-from explainer import inert, linked_data, parts, publish, render
+from explainer import front_matter, inert, linked_data, parts, publish, render
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import PageInfo, PageNotes
 from explainer.load import page_file_problem, refused_in
@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import YAML_RE
 
 log = logging.getLogger("mkdocs.plugins.explainer")
 
@@ -150,7 +151,9 @@ def _refuse_unreadable_docs(files: Files, config: MkDocsConfig) -> None:
     refused: list[Problem] = []
     docs = Path(config.docs_dir)
     for file in [file for file in files if file.generated_by is None and Path(file.abs_src_path).is_relative_to(docs)]:
-        problem = page_file_problem(Path(file.abs_src_path), _build.site.root, page=file.is_documentation_page())
+        problem = page_file_problem(
+            Path(file.abs_src_path), _build.site.root, page=file.is_documentation_page(), published=not file.inclusion.is_excluded()
+        )
         if problem:
             files.remove(file)
             if problem not in refused:  # a linked folder, met once for each file in it
@@ -166,6 +169,7 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     src_uri = page.file.src_uri
     data_file = _build.generated.get(src_uri)
     if data_file is None:
+        _hold_front_matter(page)
         source = _body_lines(page.file.content_string, markdown)
         first_line = source.count("\n", 0, len(source) - len(markdown)) + 1 if source.endswith(markdown) else 1
         _build.page = PageInfo(src_uri, str(_build.docs / src_uri), source, first_line=first_line)
@@ -176,6 +180,17 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
         _build.page = PageInfo(src_uri, data_file, data_text or markdown, not _build.data_problems)
     _build.page.url_to = lambda target: get_relative_url(files.get_file_from_path(target).url, page.file.url)
     return markdown
+
+
+def _hold_front_matter(page: Page) -> None:
+    """Keep of a written page's front matter only what explainer.front_matter allows, before any
+    template or plugin reads it, and report the rest at its line."""
+    block = YAML_RE.match(page.file.content_string)
+    kept, refused = front_matter.problems(page.meta, page.file.content_string, block[1] if block else None)
+    for line, message in refused:
+        _build.report(Problem(Origin(str(_build.docs / page.file.src_uri), line), message))
+    page.meta.clear()
+    page.meta.update(kept)
 
 
 def _body_lines(source: str, body: str) -> str:
@@ -198,23 +213,14 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return checked.html
 
 
-def _front_matter_line(page: Page, key: str) -> int:
-    lines = page.file.content_string.split("\n")
-    return next((number for number, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
-
-
 def _inert_titles(page: Page) -> None:
     """The page's title and its table of contents as escaped text without '<' (see explainer.inert).
 
-    A heading's '<' was reported with the rest of the HTML; a title from the front matter is
-    reported here. MkDocs gives titles as HTML, front matter as text.
+    A heading's '<' was reported with the rest of the HTML, a front matter title's by
+    _hold_front_matter. MkDocs gives titles as HTML, front matter as text.
     """
     if "title" in page.meta:
-        title = str(page.meta["title"])
-        problem = inert.title_problem(title)
-        if problem:
-            _build.report(Problem(Origin(str(_build.docs / page.file.src_uri), _front_matter_line(page, "title")), problem))
-        page.meta["title"] = page.title = inert.shown_title(title)
+        page.meta["title"] = page.title = inert.shown_title(str(page.meta["title"]))
     else:
         page.title = inert.shown_title(inert.plain_text(page.title or page.file.src_uri))
     anchors = list(page.toc)

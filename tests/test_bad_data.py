@@ -239,6 +239,10 @@ DATA_CASES: dict[str, Case | Edit] = {
         "data/entities.yaml", "    name: DeepSeek", "    name: " + "9" * 5000,
         "a number of 5,000 digits is too long to read (at most 4,300); put it in quotes if it is text",
     ),
+    "half of a UTF-16 pair, escaped in a quoted string": Case(
+        "data/glossary.yaml", "    term: Mixture of Experts (MoE)", '    term: "Mixture of Experts \\ud800 (MoE)"',
+        "'\\ud800' is half of a UTF-16 pair, not a character; write the character itself, or its \\U escape (\\U0001F600)",
+    ),
     "a byte-order mark, then a byte that is not UTF-8": Edit(
         "data/entities.yaml", _write("data/entities.yaml", b"\xef\xbb\xbfentities:\n  - id: a\xff\n"),
         "not UTF-8 text (byte 0xff); save the file as UTF-8", line=2,
@@ -340,9 +344,17 @@ DATA_CASES: dict[str, Case | Edit] = {
         "data/timeline.yaml", '    date: "2022"\n', '    date: "2022"\n    forecast: yes please\n',
         "events[0].forecast must be true or false, not text ('yes please')", line_offset=1,
     ),
+    "an unquoted NO in a list of text": Case(
+        "data/glossary.yaml", "    aliases: [MoE, Mixture of Experts,", "    aliases: [MoE, NO, Mixture of Experts,",
+        "terms[0].aliases[1] must be text, not true/false (False); put it in quotes to keep it as text",
+    ),
+    "a quiz of six questions": Case(
+        "data/sources/v4-brief.yaml", "quiz:\n", "quiz:\n" + "  - question: One more?\n    answer: Yes.\n" * 2,
+        "quiz holds 6 items; keep at most 5",
+    ),
     "number where text belongs": Case(
         "data/glossary.yaml", "    term: Mixture of Experts (MoE)", "    term: 42",
-        "terms[0].term must be text, not a number (42)",
+        "terms[0].term must be text, not a number (42); put it in quotes to keep it as text",
     ),
     "a list where the file's mapping belongs": Edit(
         "data/entities.yaml", _write("data/entities.yaml", "- DeepSeek\n- Huawei\n"),
@@ -646,6 +658,10 @@ PAGE_PROBLEMS: list[tuple[str, str] | tuple[str, str, int]] = [
     ),
     ("[Bad six](https://example.org/a b) [@v4-brief].", "the link 'https://example.org/a b' contains a space; write it as %20"),
     (
+        "![Bad six and a half](//tracker.example/pixel.png) [@v4-brief].",
+        "link to '//tracker.example/pixel.png' refused: it leaves the site without saying how; write it with https://",
+    ),
+    (
         "[Bad seven, see [@v4-brief]](https://example.org/seven).",
         "the citation of 'v4-brief' is inside a link's text, where it cannot link to the Sources list; put it after the link",
     ),
@@ -657,6 +673,16 @@ PAGE_PROBLEMS: list[tuple[str, str] | tuple[str, str, int]] = [
     (
         '[Bad nine](https://example.org/nine){ href="javascript:alert(9)" } [@v4-brief].',
         "link to 'javascript:alert(9)' refused: only http:// and https:// links may leave the site",
+    ),
+    (
+        'Bad nine and a half [@v4-brief].\n{: #__config }',
+        "the id '__config' is refused: ids that start with '__' are the theme's own, and its script reads its "
+        "settings from one; choose another",
+        1,
+    ),
+    (
+        '<pre class="mermaid"><code>graph LR; A--&gt;B</code></pre>',
+        "the class 'mermaid' is refused: the theme would load a script from another site for it; draw the chart as an inline SVG",
     ),
     ("Bad ten, the same as bad one [@nope-source].", "no source has the id 'nope-source' (sources are data/sources/<id>.yaml)"),
     (
@@ -732,6 +758,12 @@ EDGE_TERM = """\
 """
 
 
+_ONE_PIXEL_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
 def _windows_file(project: Project, relative: str) -> None:
     """The file with a byte-order mark and Windows line ends, as some editors save it."""
     path = project.path(relative)
@@ -750,6 +782,9 @@ def test_inputs_that_look_bad_build_and_render_right(project: Project):
     project.replace("data/sources/v4-brief.txt", "engaged in months", "engaged\nin months")
     for relative in ("data/glossary.yaml", "data/sources/v4-brief.yaml", "data/sources/v4-brief.txt", "docs/topics/edge.md"):
         _windows_file(project, relative)
+    images = {"chart.png": _ONE_PIXEL_PNG, "photo.webp": b"RIFF\x1a\x00\x00\x00WEBPVP8L" + bytes(14)}
+    for name, image in images.items():  # the images a page may show, by their first bytes
+        project.path(f"docs/topics/{name}").write_bytes(image)
     before = checksums(project.root)
     build = project.build()
     assert build.returncode == 0, build.output
@@ -783,6 +818,8 @@ def test_inputs_that_look_bad_build_and_render_right(project: Project):
     assert forecast.name == "h3" and forecast.find_previous("h2")["id"] == "forecasts"  # listed with the forecasts
     published = build.site / "sources" / "v4-brief.txt"
     assert published.read_bytes() == project.path("data/sources/v4-brief.txt").read_bytes()
+    for name, image in images.items():
+        assert (build.site / "topics" / name).read_bytes() == image
 
 
 # -- a failed `make build` leaves site/ as it was ----------------------------------------------
@@ -1114,6 +1151,20 @@ PAGE_CASES: dict[str, Edit] = {
     "a named pipe as a page (MkDocs would wait on it for ever)": Edit(
         "docs/topics/pipe.md", lambda project: os.mkfifo(project.path("docs/topics/pipe.md")),
         "this is a named pipe, not a file; replace it with the file itself",
+    ),
+    "an HTML file in docs/ (published as it is, its script on the site's address)": Edit(
+        "docs/topics/notes.html", _write("docs/topics/notes.html", "<script>alert(document.domain)</script>"),
+        "a '.html' file in docs/ would be published as it is, where a script in it could run; docs/ holds pages "
+        "(.md), images and style sheets (.png, .jpg, .jpeg, .gif, .webp, .css): remove it",
+    ),
+    "an SVG image in docs/ (it can hold script)": Edit(
+        "docs/chart.svg", _write("docs/chart.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        "a '.svg' file in docs/ would be published as it is, where a script in it could run; docs/ holds pages "
+        "(.md), images and style sheets (.png, .jpg, .jpeg, .gif, .webp, .css): remove it",
+    ),
+    "a PNG that is not one": Edit(
+        "docs/chart.png", _write("docs/chart.png", "<html><script>alert(1)</script></html>"),
+        "this file is not a PNG image (its first bytes say otherwise); save it in that format, or name it after its own",
     ),
     "a named pipe among the files MkDocs copies": Edit(
         "docs/stylesheets/pipe.css", lambda project: os.mkfifo(project.path("docs/stylesheets/pipe.css")),

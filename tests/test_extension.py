@@ -88,9 +88,10 @@ def test_a_quote_from_the_originals_own_text_also_links_to_it_there():
         ("[@nope]", "no source has the id 'nope'; did you mean 'note'? (sources are data/sources/<id>.yaml)"),
         ('[@report, "Ascend chips fly"]', "the quote \"Ascend chips fly\" is not in the text of 'report'; the closest passage is"),
         ('[@report, "x"]', 'the quote "x" is too short to show what the source says'),
-        ('[@report, "unclosed', f"the citation '[@report, \"unclosed.' is not closed: write {citations.EXAMPLE}"),
+        ('[@report, "unclosed', "the quote in the citation '[@report, \"unclosed.' is not closed: end it with '\"'"),
+        ("[@report", "the citation '[@report.' is not closed: end it with ']' (for a literal '[@', write '\\[@')"),
     ],
-    ids=["unknown source", "quote not in the article", "quote too short", "quote not closed"],
+    ids=["unknown source", "quote not in the article", "quote too short", "quote not closed", "bracket not closed"],
 )
 def test_a_bad_citation_is_reported_at_its_line(written: str, message: str):
     _, notes, _ = _convert(f"# A page\n\nSome text.\nA claim {written}.\n")

@@ -9,6 +9,7 @@ of a project with a hostile page and hostile data show each problem as one ``pat
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -31,6 +32,9 @@ HOSTILE_HTML = {
     "a style attribute": ('<p style="position:fixed">x</p>', "attribute 'style' is refused on <p>"),
     "a form": ('<form action="https://example.org"><input name=a></form>', "element <form> is refused"),
     "a base URL": ('<base href="https://example.org/">', "element <base> is refused"),
+    # Material's script takes its settings, the search worker's URL among them, from the first #__config.
+    "the theme's settings": ('<div id="__config">{"search": "data:text/javascript,x"}</div>', "the id '__config' is refused"),
+    "a chart the theme fetches a script for": ('<pre class="x Mermaid"><code>graph LR</code></pre>', "the class 'mermaid' is refused"),
 }
 
 
@@ -55,9 +59,12 @@ class _Markup(HTMLParser):
 
 def _nothing_runs(written: str) -> None:
     """What ``written`` becomes in a browser holds no script, and neither do its titles once
-    Material inserts them as HTML (the browser decodes the attribute, then innerHTML parses it)."""
+    Material inserts them as HTML (the browser decodes the attribute, then innerHTML parses it);
+    nothing in it is taken by the theme's script for its own."""
     for tag, attributes in _Markup(written).elements:
         assert tag not in {"script", "style", "iframe", "object", "embed", "form", "base"}, written
+        assert not (attributes.get("id") or "").startswith("__"), written
+        assert "mermaid" not in (attributes.get("class") or "").lower().split(), written
         for name, value in attributes.items():
             assert not name.startswith("on"), written
             assert not (value or "").replace("\t", "").lower().startswith(("javascript:", "data:")), written
@@ -156,7 +163,7 @@ def test_a_hostile_page_fails_the_strict_build_one_line_per_problem(project: Pro
         ":12: link to 'javascript:alert(6)' refused",
         ":12: link to 'javascript:alert(7)' refused",
         ":14: the attribute 'onload' is refused",
-        ":16: the citation '[@v4-brief, \"complete reliance' is not closed",
+        ":16: the quote in the citation '[@v4-brief, \"complete reliance' is not closed",
         ":18: the quote \"a\" is too short",
     ]
     for piece in expected:
@@ -196,6 +203,50 @@ def test_data_that_would_mislead_is_refused_at_its_line(project: Project):
         (body, "a run of 100 '*' or '_' nests emphasis"),
     ]:
         assert f"data/glossary.yaml:{line}: {piece}" in build.output, (line, piece, build.output)
+
+
+FRONT_MATTER = """\
+---
+title: A fine title
+description: '"><img src=x onerror=alert(1)>'
+Subtitle: <img src=x onerror=alert(2)>
+template: redirect.html
+location: '"+alert(3)+"'
+hide: 5
+tags: ['<img src=x onerror=alert(4)>']
+a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+---
+Cited [@v4-brief].
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # before the rule, the aliases' ten million items took minutes and gigabytes
+def test_front_matter_holds_only_a_title_and_nothing_else_reaches_the_page(project: Project):
+    project.write("docs/topics/front.md", FRONT_MATTER)
+    project.replace("mkdocs.yml", "  - Contributing: contributing.md", "  - topics/front.md\n  - Contributing: contributing.md")
+    strict = project.build()
+    assert strict.returncode != 0 and "Traceback" not in strict.output, strict.output
+    reported = {int(line): field for line, field in re.findall(r"^ERROR +- +docs/topics/front\.md:(\d+): the front matter field '(\w+)'", strict.output, re.M)}
+    fields = FRONT_MATTER.split("---")[1].splitlines()
+    assert reported == {number: line.split(":")[0] for number, line in enumerate(fields, 1) if line and not line.startswith("title")}
+
+    project.replace("docs/topics/front.md", "title: A fine title\n", "")
+    line = project.replace("docs/topics/front.md", "\n---\nCited", "\ntitle: *g\n---\nCited") + 1
+    preview = project.build(strict=False)
+    assert preview.returncode == 0 and "Traceback" not in preview.output, preview.output
+    assert f"docs/topics/front.md:{line}: the title is a list; write it as text" in preview.output
+    page = (preview.site / "topics/front/index.html").read_text("utf-8")
+    for written in ("alert(", "redirect", "onerror"):
+        assert written not in page, written
+    assert "onerror" not in (preview.site / "search/search_index.json").read_text("utf-8")
+    assert "<title>Front - " in page  # the title MkDocs makes of the file's name
 
 
 @pytest.mark.slow

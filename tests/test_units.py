@@ -16,15 +16,16 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from explainer import citations, parts, render
+from explainer import citations, front_matter, parts, render
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import Ledger, PageInfo
-from explainer.urls import link_between, url_problem
 from explainer.load import Written, line_of, load_yaml
 from explainer.matcher import AliasMatcher
 from explainer.model import ID_PATTERN
 from explainer.problems import ProblemError
 from explainer.site import Site
+from explainer.urls import link_between, url_problem
+from mkdocs.utils.meta import YAML_RE
 
 
 def _write(tmp_path: Path, text: str | bytes) -> Path:
@@ -129,6 +130,10 @@ def test_aliases_match_in_chinese_text_longest_first(text, found):
         ("JaVa\tScRiPt:alert(1)", False),
         ("data:text/html,<script>", False),
         ("vbscript:x", False),
+        ("//example.org/pixel.png", False),  # another host, by the page's own scheme
+        ("/\\example.org", False),  # read by browsers as //example.org
+        (" \t//example.org", False),
+        ("/glossary/#moe", True),
     ],
 )
 def test_only_http_https_mailto_and_relative_urls_are_safe(url, safe):
@@ -274,3 +279,20 @@ def test_the_names_the_pages_give_kinds_and_languages_are_the_schemas_choices():
     kinds = dict(_schema_properties(entities))["kind"]["enum"]
     languages = source["properties"]["languages"]["items"]["enum"]
     assert set(parts.ENTITY_KINDS) == set(kinds) and set(render.LANGUAGES) == set(languages)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("---\ntitle: [Chips\n---\n# Chips\n", (3, "the front matter is not valid YAML (expected ',' or ']', but got '<stream end>')")),
+        ("---\ntitle: Chips\n\tdate: x\n---\n", (3, "the front matter is not valid YAML (found character '\\t' that cannot start any token)")),
+        ("---\n- Chips\n---\n", (1, "the front matter is a list, not fields")),
+        ("---\n# a comment alone\n---\n", None),
+    ],
+)
+def test_front_matter_mkdocs_could_not_read_is_reported_not_shown_as_text(page: str, expected):
+    """MkDocs reads nothing of such a front matter and publishes it as the page's first lines."""
+    block = YAML_RE.match(page)[1]
+    kept, refused = front_matter.problems({}, page, block)
+    assert kept == {}
+    assert [(line, message.split(";")[0]) for line, message in refused] == ([expected] if expected else [])

@@ -73,7 +73,7 @@ class ExplainerExtension(Extension):
         md.convert = nesting.guard_conversion(md.convert, lambda: self._too_deep(notes))
         md.preprocessors.register(LimitsPreprocessor(md, notes), "explainer-limits", _PRIORITY_LIMITS)
         md.preprocessors.register(BlocksPreprocessor(md, self.index, notes), "explainer-blocks", _PRIORITY_BLOCKS)
-        md.inlinePatterns.register(CitationPattern(self.index, notes), "explainer-citation", _PRIORITY_CITATIONS)
+        md.inlinePatterns.register(CitationPattern(self.index, notes, md), "explainer-citation", _PRIORITY_CITATIONS)
         md.inlinePatterns.register(ClaimLabelPattern(self.index, notes), "explainer-claim-label", _PRIORITY_LABELS)
         md.treeprocessors.register(
             AnnotateTreeprocessor(md, self.index, notes, self.ledger), "explainer-annotate", _PRIORITY_ANNOTATE
@@ -122,14 +122,18 @@ def _escape_brackets(line: str) -> str:
     return nesting.flatten(line).replace("[", "\\[").replace("(", "\\(")
 
 
+_UNCLOSED_FOUND_BY = 60  # characters of an unclosed citation, looked for in the page's source for its line
+
+
 class CitationPattern(InlineProcessor):
     """``[@id]`` and ``[@id, "quote"]`` become a numbered reference whose title shows the quote."""
 
-    def __init__(self, index: Index, notes: PageNotes) -> None:
-        super().__init__(citations.START.pattern)
+    def __init__(self, index: Index, notes: PageNotes, md: Markdown) -> None:
+        super().__init__(citations.START.pattern, md)
         self.index = index
         self.notes = notes
         self.brackets = citations.InlineBrackets()
+        self.unclosed_reach = "\x00"  # the text from the last '[@' reported as unclosed; no text ends so
 
     def handleMatch(
         self, m: re.Match, data: str
@@ -138,9 +142,10 @@ class CitationPattern(InlineProcessor):
         if found is None:  # a link's text
             return None, None, None
         if isinstance(found, citations.Unclosed):
-            # Its '[' stays text (reported once the page is converted), taken here so that the link
-            # patterns never read on from it to the end of the paragraph: 8,000 of them took minutes.
-            return "[", m.start(), m.start() + 1
+            self._report_unclosed(found, data)
+            # Its '[' stays text, stashed so that the link patterns never read on from it to the end of
+            # the paragraph: 8,000 of them took minutes.
+            return self.md.htmlStash.store("["), m.start(), m.start() + 1
         end = found.end
         written = data[m.start() : end]
         try:
@@ -161,6 +166,15 @@ class CitationPattern(InlineProcessor):
             sup.append(reference)
         reference.tail = "]"
         return sup, m.start(), end
+
+    def _report_unclosed(self, found: citations.Unclosed, data: str) -> None:
+        """Report a '[@' that nothing closes, where the text still reads as written; but not one within
+        the reach of the last reported, which runs to the end of the text: '[@a [@a [@a …' is one mistake."""
+        rest = data[found.start :]
+        if self.unclosed_reach.endswith(rest):
+            return
+        self.unclosed_reach = rest
+        self.notes.report(found.message, rest[:_UNCLOSED_FOUND_BY])
 
     def _reference(self, source_id: str, quotes: list[str | None], written: str) -> etree.Element:
         """A link to the page's Sources list; numbered later, in document order, by the tree processor."""

@@ -58,6 +58,11 @@ _SVG_ATTRIBUTES = frozenset(
 )
 _SVG = frozenset({"svg", "g", "text", "tspan", "rect", "line", "polyline", "polygon", "path", "circle", "ellipse"})
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# Material's script takes its settings (the search worker's URL among them) from the first element
+# with the id "__config", and names its other parts with ids that start so; for a
+# <pre class="mermaid"> it loads Mermaid's script from another site.
+_THEME_ID_START = "__"
+_THEME_CLASSES = frozenset({"mermaid"})
 # Elements whose content goes with them: it is code or markup, never text for a reader.
 _DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object", "noscript", "textarea"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -114,6 +119,16 @@ def shown_title(text: str) -> str:
 def for_tooltip(text: str) -> str:
     """A ``title`` attribute's value for text that Material will insert as HTML once decoded."""
     return html.escape(text, quote=False)
+
+
+def _theme_hook_problem(name: str, value: str) -> str | None:
+    """Why an id or a class would have the theme's script act on contributed markup, or None."""
+    if name == "id" and value.strip().startswith(_THEME_ID_START):
+        return f"the id '{shorten(value, 40)}' is refused: ids that start with '{_THEME_ID_START}' are the theme's own, and its script reads its settings from one; choose another"
+    taken = sorted(_THEME_CLASSES.intersection(value.lower().split())) if name == "class" else []
+    if taken:
+        return f"the class '{taken[0]}' is refused: the theme would load a script from another site for it; draw the chart as an inline SVG"
+    return None
 
 
 class _Writer(HTMLParser):
@@ -173,6 +188,10 @@ class _Writer(HTMLParser):
                     # An entity-encoded scheme (&#106;avascript:) is not in the source as decoded: its end is.
                     self.refusals.append(Refusal(problem, (value, value[-12:], name)))
                     continue
+            problem = _theme_hook_problem(name, value)
+            if problem:
+                self.refusals.append(Refusal(problem, (value, name)))
+                continue
             shown = for_tooltip(value) if name == "title" else value
             yield name, _attribute(shown)
 

@@ -47,6 +47,7 @@ _ESCAPED_QUOTE = re.compile(r'\\\\|\\"')
 _PYYAML_ONLY = re.compile(r"^[ ]*(?:-[ ]+)*\?(?:[ ]|$)|^%|^---|^\.\.\.|\ufeff|[|>][-+0-9]*#", re.M)
 _FLOW_BREAKS = frozenset("?:,[]{}#")
 _NON_SPACE = re.compile(r"\S")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 # Hints for PyYAML's messages, by how the message starts.
 _HINTS = {
@@ -339,12 +340,13 @@ def open_file(path: Path, root: Path) -> Iterator[Any]:
         yield file
 
 
-def read_bytes(path: Path, root: Path) -> bytes:
-    """The bytes of ``path``; raises :class:`ProblemError` when the build may not or cannot read it."""
+def read_bytes(path: Path, root: Path, limit: int = -1) -> bytes:
+    """The bytes of ``path`` (its first ``limit``, if given); raises :class:`ProblemError` when the
+    build may not or cannot read it."""
     display = display_path(path, root)
     with open_file(path, root) as file:
         try:
-            return file.read()
+            return file.read(limit)
         except OSError as error:
             raise ProblemError(Problem(Origin(display, 1), _os_message(error, False))) from None
 
@@ -365,21 +367,47 @@ def read_text(path: Path, root: Path) -> str:
     return text.replace("\r\n", "\n")
 
 
-def page_file_problem(path: Path, root: Path, *, page: bool) -> Problem | None:
+def page_file_problem(path: Path, root: Path, *, page: bool, published: bool = True) -> Problem | None:
     """Why MkDocs may not read and publish ``path``, a file of ``docs/``; None if it may.
 
-    The rule of :func:`open_file`, and for a ``page`` (Markdown) UTF-8 text too: MkDocs would
-    stop with a traceback on a page it cannot decode or open.
+    The rule of :func:`open_file`; for a ``page`` (Markdown) UTF-8 text too, since MkDocs would
+    stop with a traceback on a page it cannot decode or open; and for any other file that is
+    ``published``, one of the kinds in ``DOCS_FILES``.
     """
     try:
         if page:
             read_text(path, root)
-        else:
-            with open_file(path, root):
-                pass
+            return None
+        head = read_bytes(path, root, _SIGNATURE_LENGTH)
     except ProblemError as error:
         return error.problem
-    return None
+    message = _kind_problem(path.suffix.lower(), head) if published else None
+    return Problem(Origin(display_path(path, root), 1), message) if message else None
+
+
+# What docs/ may hold besides pages: images that pages show, each with how its bytes start, and
+# style sheets (text: mkdocs.yml says which are loaded). Anything else (HTML, SVG, JavaScript,
+# XML…) would be served from the site's own address as it is, where its script could run.
+DOCS_FILES = {
+    ".png": rb"\x89PNG\r\n\x1a\n",
+    ".jpg": rb"\xff\xd8\xff",
+    ".jpeg": rb"\xff\xd8\xff",
+    ".gif": rb"GIF8[79]a",
+    ".webp": rb"RIFF.{4}WEBP",
+    ".css": rb"",
+}
+_SIGNATURE_LENGTH = 12
+
+
+def _kind_problem(suffix: str, head: bytes) -> str | None:
+    if suffix not in DOCS_FILES:
+        return (
+            f"a '{suffix or 'file without an extension'}' file in docs/ would be published as it is, where a "
+            f"script in it could run; docs/ holds pages (.md), images and style sheets ({', '.join(DOCS_FILES)}): remove it"
+        )
+    if re.match(DOCS_FILES[suffix], head, re.DOTALL):
+        return None
+    return f"this file is not a {suffix[1:].upper()} image (its first bytes say otherwise); save it in that format, or name it after its own"
 
 
 def refused_in(folder: Path, root: Path, *, files: bool) -> list[Problem]:
@@ -472,6 +500,18 @@ def _unclosed_quote(text: str, first: int, last: int) -> int | None:
     return None
 
 
+def surrogate_problem(text: str) -> str | None:
+    """Why ``text`` cannot be written as UTF-8, or None: an escape such as "\\ud800" in YAML makes
+    half of a UTF-16 pair, which is no character, and the build could not write it out."""
+    found = _SURROGATE.search(text)
+    if found:
+        return (
+            f"'\\u{ord(found[0]):04x}' is half of a UTF-16 pair, not a character; "
+            "write the character itself, or its \\U escape (\\U0001F600)"
+        )
+    return None
+
+
 class _Builder:
     """Turns composed nodes into Python values, recording lines and repeated keys."""
 
@@ -489,7 +529,7 @@ class _Builder:
         if node.tag in (_MERGE, _VALUE):
             raise self._error(node, f"YAML reads a bare '{node.value}' as a special key, not as text; put it in quotes")
         try:
-            return self.scalars.construct_object(node)
+            value = self.scalars.construct_object(node)
         except ValueError as error:  # Python reads at most 4,300 digits of a number (a guard against slow conversions)
             if node.tag == _INT:
                 digits = sum(char.isdigit() for char in node.value)
@@ -497,6 +537,10 @@ class _Builder:
             else:
                 message = f"cannot read this value ({error})"
             raise self._error(node, message + "; put it in quotes if it is text") from None
+        problem = surrogate_problem(value) if isinstance(value, str) else None
+        if problem:
+            raise self._error(node, problem)
+        return value
 
     def _error(self, node: yaml.Node, message: str) -> ProblemError:
         return ProblemError(Problem(Origin(self.display, node.start_mark.line + 1), message))

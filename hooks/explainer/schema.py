@@ -219,6 +219,9 @@ class _QuickCheck:
     def _minItems(self, value: Any, expected: int, schema: dict, resolver: Any) -> bool:  # noqa: N802
         return not isinstance(value, list) or len(value) >= expected
 
+    def _maxItems(self, value: Any, expected: int, schema: dict, resolver: Any) -> bool:  # noqa: N802
+        return not isinstance(value, list) or len(value) <= expected
+
     def _uniqueItems(self, value: Any, expected: bool, schema: dict, resolver: Any) -> bool:  # noqa: N802
         if not expected or not isinstance(value, list):
             return True
@@ -237,6 +240,7 @@ class _QuickCheck:
         "pattern": _pattern,
         "minLength": _minLength,
         "minItems": _minItems,
+        "maxItems": _maxItems,
         "uniqueItems": _uniqueItems,
         "enum": _enum,
     }
@@ -261,7 +265,9 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
     elif error.validator == "type":
         names = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
         wanted = " or ".join(_JSON_TYPES.get(name, name) for name in names)
-        yield line, f"{subject} must be {wanted}, not {kind_of(value)} ({shown(value)})"
+        # YAML reads an unquoted yes, no, on, off, true, false or number as such, where text was meant.
+        quote = "; put it in quotes to keep it as text" if "string" in names and isinstance(value, (bool, int, float)) else ""
+        yield line, f"{subject} must be {wanted}, not {kind_of(value)} ({shown(value)}){quote}"
     elif error.validator == "enum":
         choices = ", ".join(repr(choice) for choice in error.validator_value)
         guess = suggestion(value, error.validator_value) if isinstance(value, str) else None
@@ -274,6 +280,8 @@ def _describe(error: jsonschema.ValidationError, document: Any) -> Iterator[tupl
         yield line, f"{subject} lists the same item twice; keep one"
     elif error.validator == "minItems":
         yield line, f"{subject} needs at least {error.validator_value} item(s)"
+    elif error.validator == "maxItems":
+        yield line, f"{subject} holds {len(value)} items; keep at most {error.validator_value}"
     elif error.validator == "minLength":
         yield line, f"{subject} is empty; write at least {error.validator_value} character(s)"
     else:

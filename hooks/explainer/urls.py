@@ -16,6 +16,8 @@ from .problems import shorten
 # What browsers ignore inside a URL's scheme ("java\tscript:" is "javascript:").
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# "//host/path" (or "\\host", which browsers read alike) leaves the site by whatever scheme the page has.
+_OTHER_HOST = re.compile(r"[/\\]{2}")
 _SPACE = re.compile(r"\s")  # what str.isspace() calls a space, found at C speed: every link of every page is checked
 EXTERNAL_SCHEMES = frozenset({"http", "https"})
 """The only ways a link may leave the site."""
@@ -46,6 +48,8 @@ def url_problem(url: str, *, relative_ok: bool) -> str | None:
             f"relative link '{shorten(url)}' refused: a data field may be shown on several pages, "
             "so its links are absolute http:// or https:// addresses"
         )
+    if not scheme and _OTHER_HOST.match(_URL_NOISE.sub("", url)):
+        return f"link to '{shorten(url)}' refused: it leaves the site without saying how; write it with https://"
     if _SPACE.search(url.strip()):
         return f"the link '{shorten(url)}' contains a space; write it as %20"
     try:

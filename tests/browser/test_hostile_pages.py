@@ -22,8 +22,10 @@ listens for.
 
 Pages. A page carries raw ``<script>``, ``<img onerror>``, a ``javascript:`` link, ``<iframe>``,
 ``<svg onload>``, ``<style>``, attribute lists with upper-case names, entity-encoded schemes, a
-reference-style link whose ``javascript:`` target is on the next line, and a front-matter title that
-closes ``<title>``; two more pages have such a title as an h1 (in code) and ``Chips & software``. All
+reference-style link whose ``javascript:`` target is on the next line, an element that takes the id of the
+theme's settings (``__config``) to start a search worker of its own, a link to another host by the page's
+scheme (``//host``), a front-matter title that closes ``<title>`` and front-matter fields that Material
+prints unescaped (``description``, ``subtitle``) or takes a template by (``template: redirect.html``); two more pages have such a title as an h1 (in code) and ``Chips & software``. All
 three are in the navigation, so their titles reach every page. Every page is loaded, the hostile page's
 links are hovered and clicked, the titles must read as written (a ``<`` may show as ``‹``: such titles are
 refused, see ``_reads_as``) in ``document.title``, the heading, the navigation, the back-link lists and the
@@ -139,9 +141,25 @@ PAGE_PAYLOADS = {
     "&#106; scheme": f"[A decimal entity scheme](&#106;avascript:{runs('entity-scheme')})",
     "&Tab; scheme": f"[A tab entity scheme](java&Tab;script:{runs('tab-scheme')})",
     "reference to javascript:": f"[A reference-style link][jsref]\n\n[jsref]:\n    javascript:{runs('reference-link')}",
+    # Material reads its settings from the first #__config: here, a search worker that answers every
+    # search, the first one when the page loads, with a result whose title Material inserts as HTML.
+    "the theme's settings": (
+        '<div id="__config">{"base": "..", "features": [], "search": "data:text/javascript,onmessage=function(e){'
+        "var r={type:3,data:{items:[[{location:'x',score:1,title:'%3Cimg src=x onerror=RUNS%3E',text:'',tags:[],"
+        "terms:{}}]],total:1}};if(e.data.type===0){postMessage({type:1});postMessage(r)}else{postMessage(r)}}\", "
+        '"translations": {}, "version": null}</div>'
+    ).replace("RUNS", runs("theme-settings")),
+    "another host by the page's scheme": f"[A link to another host](//example.org/{runs('protocol-relative')})",
+}
+# Fields Material prints into its templates unescaped, or takes a template by: front matter holds a title only.
+FRONT_MATTER_PAYLOADS = {
+    "description": f"description: '\"><img src=x onerror={runs('description')}>'",
+    "subtitle": f"subtitle: '<img src=x onerror={runs('subtitle')}>'",
+    "template": f"template: redirect.html\nlocation: '\"+{runs('redirect')}+\"'",
 }
 HOSTILE_PAGE = (
-    f'---\ntitle: "{HOSTILE_TITLE}"\n---\n\n{USES_AND_CITES}\n' + "\n\n".join(PAGE_PAYLOADS.values()) + "\n"
+    f'---\ntitle: "{HOSTILE_TITLE}"\n' + "\n".join(FRONT_MATTER_PAYLOADS.values()) + f"\n---\n\n{USES_AND_CITES}\n"
+    + "\n\n".join(PAGE_PAYLOADS.values()) + "\n"
 )
 TITLED_PAGES = {  # site path: (file, text, the title a reader must see)
     "hostile/": ("docs/hostile.md", HOSTILE_PAGE, HOSTILE_TITLE),
@@ -622,7 +640,7 @@ def test_a_strict_build_names_the_line_of_every_payload_in_a_page(builds):
     assert "Traceback" not in build.output, build.output[-3000:]
     named = {int(line) for line in re.findall(r"^\S+\s+-\s+docs/hostile\.md:(\d+): \S", build.output, re.M)}
     unnamed = [f"{file}:{line}: the title is not reported" for file, line in TITLE_LINES if f"{file}:{line}: " not in build.output]
-    for what, payload in PAGE_PAYLOADS.items():
+    for what, payload in {**FRONT_MATTER_PAYLOADS, **PAGE_PAYLOADS}.items():
         first = _line_of(HOSTILE_PAGE, payload)
         if not named & set(range(first, first + payload.count("\n") + 1)):
             unnamed.append(f"docs/hostile.md:{first}: {what} ({payload[:60]}…) is not reported")
