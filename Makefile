@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Material prints an end-of-life notice on every build; the Makefile's builds do not need it.
 export NO_MKDOCS_2_WARNING := 1
+# jieba imports pkg_resources, whose deprecation notice (printed with the lines of the import, like a
+# traceback) would open every build; setuptools is pinned for it (README, Dependencies).
+export PYTHONWARNINGS := ignore:pkg_resources is deprecated:UserWarning
 # Builds are reproducible: nothing stamps the time of the build.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads); set CHROMIUM for another one.

@@ -374,10 +374,24 @@ DATA_CASES: dict[str, Case | Edit] = {
         "kind: 'blog post' is not one of 'news report', 'news brief', 'analysis', 'AI-generated summary', "
         "'translation', 'language-learning reader'",
     ),
+    "a new item without its '- ' (its fields all come again in the item above)": Case(
+        "data/entities.yaml", "  - id: beijing\n", "    id: beijing\n",
+        "'id' is given twice (first on line 447): if a new item starts here, write '- ' before 'id', in the "
+        "column of the '- ' above; if not, keep one",
+    ),
+    "a form labelled Simplified, written with a Traditional character": Case(
+        "data/glossary.yaml", "      - form: 混合专家\n", "      - form: 混合專家\n",
+        "the Chinese form '混合專家' is labelled Simplified, but '專' is written only in Traditional; correct the script or the form",
+    ),
     "HTML in a plain-text field": Case(
         "data/sources/v4-brief.yaml", "title: A Strategic Move", "title: A <b>Strategic</b> Move",
         "title: 'A <b>Strategic</b> Move Toward Technological Autonomy' is not plain text on one line: "
-        "no HTML, no Markdown",
+        "no '<' or '>' (HTML), and no citation or claim label ('[@', '[?'), which belong in a Markdown field",
+    ),
+    "a citation in a plain-text field, shown as written in the claim's tooltip": Case(
+        "data/claims.yaml", "the smaller V4-Flash.", "the smaller V4-Flash [@mittr-three-reasons].",
+        "claims[0].statement: 'According to MIT Technology Review, V4 comes in two vers... is not plain text on one line: no '<' or '>' (HTML), and no citation or claim label ('[@', '[?'), "
+        "which belong in a Markdown field",
     ),
     # -- ids ---------------------------------------------------------------------------------
     "duplicate id in one file": Case(

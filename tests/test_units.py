@@ -16,13 +16,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from explainer import citations, front_matter, parts, render
+from explainer import citations, front_matter, parts, render, validate
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import Ledger, PageInfo
 from explainer.load import Written, line_of, load_yaml
 from explainer.matcher import AliasMatcher
-from explainer.model import ID_PATTERN
-from explainer.problems import ProblemError
+from explainer.model import ID_PATTERN, ChineseForm
+from explainer.problems import Origin, ProblemError
 from explainer.site import Site
 from explainer.urls import link_between, url_problem
 from mkdocs.utils.meta import YAML_RE
@@ -43,8 +43,8 @@ def test_load_keeps_lines_and_dates_as_written(tmp_path):
 
 
 def test_load_refuses_a_repeated_key_with_both_lines(tmp_path):
-    _, problems = load_yaml(_write(tmp_path, "id: a\nterm: x\nid: b\n"), tmp_path)
-    assert [str(problem) for problem in problems] == ["f.yaml:3: 'id' is given twice (first on line 1); keep one"]
+    _, problems = load_yaml(_write(tmp_path, "term: x\nid: a\nid: b\n"), tmp_path)
+    assert [str(problem) for problem in problems] == ["f.yaml:3: 'id' is given twice (first on line 2); keep one"]
 
 
 @pytest.mark.parametrize(
@@ -296,3 +296,21 @@ def test_front_matter_mkdocs_could_not_read_is_reported_not_shown_as_text(page: 
     kept, refused = front_matter.problems({}, page, block)
     assert kept == {}
     assert [(line, message.split(";")[0]) for line, message in refused] == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("form", "script", "only_in_the_other"),
+    [
+        ("超节点", "Simplified", []),
+        ("超節點", "Traditional", []),
+        ("超節點", "Simplified", ["節", "點"]),
+        ("华为", "Traditional", ["华", "为"]),
+        ("算力", "Traditional", []),  # both scripts write it so
+        ("去CUDA化", "Simplified", []),
+        ("軟件棧軟", "Simplified", ["軟", "棧"]),  # each character named once
+    ],
+)
+def test_a_chinese_form_is_written_in_the_script_it_is_labelled_with(form: str, script: str, only_in_the_other: list[str]):
+    problem = validate._script_problem(ChineseForm(form, script, None, True, Origin("data/glossary.yaml", 1)))
+    named = re.findall(r"'(\w)'", problem.split(" but ")[1]) if problem else []
+    assert named == only_in_the_other, problem

@@ -550,6 +550,7 @@ class _Builder:
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         mapping.written = {}
+        restarted = False  # its first field came again: a new item without its '- ', whose fields all repeat
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 raise self._error(key_node, "merge keys ('<<:') are not allowed in data files; write the fields out")
@@ -558,12 +559,9 @@ class _Builder:
             if not isinstance(key, str):
                 key = str(key)
             if key in mapping:
-                self.problems.append(
-                    Problem(
-                        Origin(self.display, line),
-                        f"'{key}' is given twice (first on line {mapping.key_lines[key]}); keep one",
-                    )
-                )
+                if not restarted:
+                    restarted = key == next(iter(mapping))
+                    self.problems.append(Problem(Origin(self.display, line), _repeated_key_message(key, mapping, restarted)))
                 continue
             mapping[key] = self.build(value_node)
             mapping.key_lines[key] = line
@@ -577,6 +575,16 @@ class _Builder:
         sequence.line = node.start_mark.line + 1
         sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
         return sequence
+
+
+def _repeated_key_message(key: str, mapping: YamlMap, restarted: bool) -> str:
+    first = mapping.key_lines[key]
+    if restarted:
+        return (
+            f"'{key}' is given twice (first on line {first}): if a new item starts here, write '- ' before "
+            f"'{key}', in the column of the '- ' above; if not, keep one"
+        )
+    return f"'{key}' is given twice (first on line {first}); keep one"
 
 
 def line_of(document: Any, path: tuple[str | int, ...]) -> int:

@@ -13,11 +13,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import hanzidentifier
+
 from . import citations, floods, labels, nesting
 from .dataset import CLAIMS, GLOSSARY, Loaded, load_dataset
 from .inert import TAG_START
 from .matcher import MAX_ALIAS_LENGTH
-from .model import Citation, Claim, Dataset, MarkdownField, Term
+from .model import ChineseForm, Citation, Claim, Dataset, MarkdownField, Term
 from .problems import Origin, Problem, shorten, suggestion
 from .quotes import Article
 from .urls import url_problem
@@ -171,6 +173,26 @@ def check_chinese_forms(context: Loaded) -> Iterator[Problem]:
                     f"the Chinese form '{form.form}' is not in the text of '{form.source}': give the source "
                     "whose text uses it, copied exactly, or mark it 'standard: true'",
                 )
+            if problem := _script_problem(form):
+                yield Problem(form.origin, problem)
+
+
+# For a form labelled with each script: the other script, and what hanzidentifier calls a character only it has.
+_OTHER_SCRIPT = {"Simplified": ("Traditional", hanzidentifier.TRADITIONAL), "Traditional": ("Simplified", hanzidentifier.SIMPLIFIED)}
+
+
+def _script_problem(form: ChineseForm) -> str | None:
+    """Why a form is not written in the script it is labelled with (after CC-CEDICT's character lists,
+    through hanzidentifier); a character the two scripts share fits either."""
+    other, only_other = _OTHER_SCRIPT.get(form.script, ("", None))  # a script of neither name was reported
+    written = list(dict.fromkeys(character for character in form.form if hanzidentifier.identify(character) == only_other))
+    if not written:
+        return None
+    named = ", ".join(f"'{character}'" for character in written)
+    return (
+        f"the Chinese form '{form.form}' is labelled {form.script}, but {named} "
+        f"{'is' if len(written) == 1 else 'are'} written only in {other}; correct the script or the form"
+    )
 
 
 def check_entity_sources(context: Loaded) -> Iterator[Problem]:
