@@ -696,7 +696,8 @@ PAGE_PROBLEMS: list[tuple[str, str] | tuple[str, str, int]] = [
     ),
     (
         '<pre class="mermaid"><code>graph LR; A--&gt;B</code></pre>',
-        "the class 'mermaid' is refused: the theme would load a script from another site for it; draw the chart as an inline SVG",
+        "the class 'mermaid' is refused: the theme's script acts on its own classes ('md-…', but for md-button and "
+        "md-button--primary) and loads a script for 'mermaid'; draw a chart as an inline SVG",
     ),
     ("Bad ten, the same as bad one [@nope-source].", "no source has the id 'nope-source' (sources are data/sources/<id>.yaml)"),
     (
@@ -746,7 +747,7 @@ MoE in a fenced code block
 
 ## MoE in a heading
 
-[MoE in a link](https://example.org/moe), ![MoE in an image's alt text](https://example.org/moe.png) and `MoE in code`.
+[MoE in a link](https://example.org/moe), ![MoE in an image's alt text](chart.png) and `MoE in code`.
 
 !!! note "MoE in an admonition title"
 
@@ -921,7 +922,7 @@ READ_BY_THE_BUILD = (
     "docs/topics",
     "docs/index.md",
     "docs/topics/off-cuda.md",
-    "docs/stylesheets/explainer.css",
+    "overrides/stylesheets/explainer.css",
 )
 """Every folder the build reads, and a file of each kind in each: what MkDocs publishes from docs/ included."""
 
@@ -959,7 +960,7 @@ def _expect_refused(project: Project, build: Build, message: str, before: dict[s
     assert build.returncode != 0
     assert "Traceback" not in build.output, build.output
     assert build.output.count(message + "\n") == 1, build.output
-    refused = ("1 problem(s) in the data, listed above", "1 file(s) of docs/ refused, listed above")
+    refused = ("1 problem(s) in the data, listed above", "1 file(s) of docs/ refused, listed above", "1 file(s) of overrides/ refused, listed above")
     assert sum(build.output.count(summary) for summary in refused) == 1, build.output
     assert not (project.root / "site").exists()
     assert checksums(project.root) == before
@@ -1138,7 +1139,7 @@ UNREADABLE_MESSAGE = "the file cannot be read (Permission denied); make it reada
         "data/sources/v4-brief.txt",
         "data/schema/common.schema.json",
         "docs/topics/off-cuda.md",
-        "docs/stylesheets/explainer.css",
+        "overrides/stylesheets/explainer.css",
     ],
 )
 def test_an_unreadable_file_is_one_precise_line(project: Project, unreadable: Unreadable, relative: str):
@@ -1169,19 +1170,19 @@ PAGE_CASES: dict[str, Edit] = {
     "an HTML file in docs/ (published as it is, its script on the site's address)": Edit(
         "docs/topics/notes.html", _write("docs/topics/notes.html", "<script>alert(document.domain)</script>"),
         "a '.html' file in docs/ would be published as it is, where a script in it could run; docs/ holds pages "
-        "(.md), images and style sheets (.png, .jpg, .jpeg, .gif, .webp, .css): remove it",
+        "(.md) and images (.png, .jpg, .jpeg, .gif, .webp): remove it",
     ),
     "an SVG image in docs/ (it can hold script)": Edit(
         "docs/chart.svg", _write("docs/chart.svg", '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
         "a '.svg' file in docs/ would be published as it is, where a script in it could run; docs/ holds pages "
-        "(.md), images and style sheets (.png, .jpg, .jpeg, .gif, .webp, .css): remove it",
+        "(.md) and images (.png, .jpg, .jpeg, .gif, .webp): remove it",
     ),
     "a PNG that is not one": Edit(
         "docs/chart.png", _write("docs/chart.png", "<html><script>alert(1)</script></html>"),
         "this file is not a PNG image (its first bytes say otherwise); save it in that format, or name it after its own",
     ),
     "a named pipe among the files MkDocs copies": Edit(
-        "docs/stylesheets/pipe.css", lambda project: os.mkfifo(project.path("docs/stylesheets/pipe.css")),
+        "docs/topics/pipe.png", lambda project: os.mkfifo(project.path("docs/topics/pipe.png")),
         "this is a named pipe, not a file; replace it with the file itself",
     ),
 }

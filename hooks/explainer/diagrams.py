@@ -3,7 +3,7 @@
 Each is an inline SVG in a ``<figure>`` with its caption and a text alternative, made by a template
 (``figures.html.j2``, ``software-stack.html.j2``) through the build's autoescaping HTML environment: this
 module only measures, so a corrected number in ``data/claims.yaml`` redraws the chart. Colours come from
-CSS classes (``docs/stylesheets/explainer.css``, "Diagrams") and the theme's variables, so that both colour
+CSS classes (``overrides/stylesheets/explainer.css``, "Diagrams") and the theme's variables, so that both colour
 schemes can read them; the ``viewBox`` is narrow enough to be read on a 375 px phone.
 """
 

@@ -57,8 +57,8 @@ def _unread(block: str) -> tuple[int, str] | None:
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 2 if error.problem_mark else 1  # counted from the '---' above it
         return line, f"the front matter is not valid YAML ({error.problem}); put a title that holds ': ', '[' or '#' in quotes"
-    except (yaml.YAMLError, RecursionError):
-        return 1, "the front matter cannot be read as YAML; write it as 'title: The title' between two '---' lines"
+    except (yaml.YAMLError, RecursionError, ValueError):  # ValueError: a number of 5,000 digits, 2024-02-30
+        return 1, "the front matter cannot be read as YAML; write it as 'title: \"The title\"' between two '---' lines"
     if fields is None or isinstance(fields, dict):
         return None
     return 1, f"the front matter is {kind_of(fields)}, not fields; write it as 'title: The title' between two '---' lines"

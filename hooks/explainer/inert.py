@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .problems import shorten
-from .urls import url_problem
+from .urls import image_problem, url_problem
 
 # Python-Markdown, its extensions and the site's own fragments make nothing else; a page needs
 # no script, style, frame, form or embedded object.
@@ -57,12 +57,21 @@ _SVG_ATTRIBUTES = frozenset(
     "stroke-width font-size font-weight text-anchor dominant-baseline preserveaspectratio focusable".split()
 )
 _SVG = frozenset({"svg", "g", "text", "tspan", "rect", "line", "polyline", "polygon", "path", "circle", "ellipse"})
+# Outside <svg>, a browser reads these as HTML: a <title> in a page's body swallows the rest of the page.
+_SVG_ONLY = (_SVG - {"svg"}) | {"title", "desc"}
+# A paint server (fill="url(…)") loads from whatever address it names; a chart's colours need none.
+_PAINT_URL = re.compile(r"url\s*\(", re.IGNORECASE)
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Material's script takes its settings (the search worker's URL among them) from the first element
 # with the id "__config", and names its other parts with ids that start so; for a
 # <pre class="mermaid"> it loads Mermaid's script from another site.
 _THEME_ID_START = "__"
-_THEME_CLASSES = frozenset({"mermaid"})
+# Material's script acts on its own classes (an overflowing .md-ellipsis shows its text as a tooltip's
+# HTML; .md-dialog is a fixed toast over the page), and for .mermaid it loads a script from another site.
+# Only its buttons are meant for pages.
+_THEME_CLASS_START = "md-"
+_PAGE_CLASSES_OF_THE_THEME = frozenset({"md-button", "md-button--primary"})
+_SCRIPTED_CLASSES = frozenset({"mermaid"})
 # Elements whose content goes with them: it is code or markup, never text for a reader.
 _DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "iframe", "object", "noscript", "textarea"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -125,10 +134,19 @@ def _theme_hook_problem(name: str, value: str) -> str | None:
     """Why an id or a class would have the theme's script act on contributed markup, or None."""
     if name == "id" and value.strip().startswith(_THEME_ID_START):
         return f"the id '{shorten(value, 40)}' is refused: ids that start with '{_THEME_ID_START}' are the theme's own, and its script reads its settings from one; choose another"
-    taken = sorted(_THEME_CLASSES.intersection(value.lower().split())) if name == "class" else []
+    taken = [word for word in value.split() if _theme_class(word)] if name == "class" else []
     if taken:
-        return f"the class '{taken[0]}' is refused: the theme would load a script from another site for it; draw the chart as an inline SVG"
+        return (
+            f"the class '{taken[0]}' is refused: the theme's script acts on its own classes ('{_THEME_CLASS_START}…', "
+            f"but for {' and '.join(sorted(_PAGE_CLASSES_OF_THE_THEME))}) and loads a script for 'mermaid'; "
+            "draw a chart as an inline SVG"
+        )
     return None
+
+
+def _theme_class(word: str) -> bool:
+    word = word.lower()
+    return word in _SCRIPTED_CLASSES or (word.startswith(_THEME_CLASS_START) and word not in _PAGE_CLASSES_OF_THE_THEME)
 
 
 class _Writer(HTMLParser):
@@ -152,10 +170,14 @@ class _Writer(HTMLParser):
         if tag not in _ELEMENTS:
             self._refuse_element(tag, closed)
             return
+        if tag in _SVG_ONLY and not self.svg_depth:
+            self.refusals.append(Refusal(f"the element <{tag}> belongs inside an inline <svg>; outside one, a browser reads it as HTML", (f"<{tag}",)))
+            return
         kept = list(self._attributes(tag, attrs))
         written = "".join(f" {name}" if value is None else f' {name}="{value}"' for name, value in kept)
         if closed and tag not in _VOID:
-            self.out.append(f"<{tag}{written} />")
+            # '/>' closes an element in SVG only: in HTML, <a /> opens one that runs on to the next end tag.
+            self.out.append(f"<{tag}{written} />" if self.svg_depth else f"<{tag}{written}></{tag}>")
             return
         self.out.append(f"<{tag}{written}>")
         if tag in _HEADINGS:
@@ -183,12 +205,12 @@ class _Writer(HTMLParser):
                 yield name, None
                 continue
             if name in _URL_ATTRIBUTES:
-                problem = url_problem(value, relative_ok=True)
+                problem = image_problem(value) if name == "src" else url_problem(value, relative_ok=True)
                 if problem:
                     # An entity-encoded scheme (&#106;avascript:) is not in the source as decoded: its end is.
                     self.refusals.append(Refusal(problem, (value, value[-12:], name)))
                     continue
-            problem = _theme_hook_problem(name, value)
+            problem = _theme_hook_problem(name, value) or _paint_problem(tag, value)
             if problem:
                 self.refusals.append(Refusal(problem, (value, name)))
                 continue
@@ -208,7 +230,7 @@ class _Writer(HTMLParser):
             if tag == self.dropping:
                 self.dropping = None
             return
-        if tag not in _ELEMENTS or tag in _VOID:
+        if tag not in _ELEMENTS or tag in _VOID or (tag in _SVG_ONLY and not self.svg_depth):
             return
         self.out.append(f"</{tag}>")
         if tag in _HEADINGS:
@@ -235,6 +257,12 @@ class _Writer(HTMLParser):
 
     def handle_pi(self, data: str) -> None:
         self.refusals.append(Refusal("a processing instruction (<?...>) is refused in a page", (f"<?{data}",)))
+
+
+def _paint_problem(tag: str, value: str) -> str | None:
+    if tag in _SVG and _PAINT_URL.search(value):
+        return f"the value '{shorten(value, 40)}' is refused: 'url(…)' would load from another address; give a colour"
+    return None
 
 
 def _attribute(value: str) -> str:

@@ -385,16 +385,16 @@ def page_file_problem(path: Path, root: Path, *, page: bool, published: bool = T
     return Problem(Origin(display_path(path, root), 1), message) if message else None
 
 
-# What docs/ may hold besides pages: images that pages show, each with how its bytes start, and
-# style sheets (text: mkdocs.yml says which are loaded). Anything else (HTML, SVG, JavaScript,
-# XML…) would be served from the site's own address as it is, where its script could run.
+# What docs/ may hold besides pages: images that pages show, each with how its bytes start. Anything
+# else would be served from the site's own address as it is: HTML, SVG or JavaScript whose script
+# could run there, or a style sheet that could load from other hosts or cover the page (the site's
+# own lives in overrides/, with the templates).
 DOCS_FILES = {
     ".png": rb"\x89PNG\r\n\x1a\n",
     ".jpg": rb"\xff\xd8\xff",
     ".jpeg": rb"\xff\xd8\xff",
     ".gif": rb"GIF8[79]a",
     ".webp": rb"RIFF.{4}WEBP",
-    ".css": rb"",
 }
 _SIGNATURE_LENGTH = 12
 
@@ -403,7 +403,7 @@ def _kind_problem(suffix: str, head: bytes) -> str | None:
     if suffix not in DOCS_FILES:
         return (
             f"a '{suffix or 'file without an extension'}' file in docs/ would be published as it is, where a "
-            f"script in it could run; docs/ holds pages (.md), images and style sheets ({', '.join(DOCS_FILES)}): remove it"
+            f"script in it could run; docs/ holds pages (.md) and images ({', '.join(DOCS_FILES)}): remove it"
         )
     if re.match(DOCS_FILES[suffix], head, re.DOTALL):
         return None
@@ -429,8 +429,17 @@ def refused_in(folder: Path, root: Path, *, files: bool) -> list[Problem]:
             if os.path.islink(os.path.join(parent, name))
         ]
         if files:
-            found += filter(None, (refusal(Path(parent, name), root) for name in sorted(file_names)))
+            found += filter(None, (_unopened(Path(parent, name), root) for name in sorted(file_names)))
     return found
+
+
+def _unopened(path: Path, root: Path) -> Problem | None:
+    """Why ``path`` may not or cannot be opened, or None (opened by :func:`open_file` and read no further)."""
+    try:
+        read_bytes(path, root, 0)
+    except ProblemError as error:
+        return error.problem
+    return None
 
 
 def list_folder(folder: Path, root: Path, pattern: str) -> list[Path]:

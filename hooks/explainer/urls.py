@@ -59,6 +59,15 @@ def url_problem(url: str, *, relative_ok: bool) -> str | None:
     return None
 
 
+def image_problem(url: str) -> str | None:
+    """Why an image's address is refused, or None: a page shows images of this site only, since a
+    request to another host tells it who reads the page, and when."""
+    problem = url_problem(url, relative_ok=True)
+    if problem or not url_scheme(url):
+        return problem
+    return f"the image '{shorten(url)}' is refused: images load from this site only; put the file in docs/ and link it relatively"
+
+
 def link_between(here: str, target: str) -> str:
     """The relative link from the page ``here`` to the file ``target``, both paths in docs/ (as MkDocs'
     ``src_uri``): ``posixpath.relpath(target, dirname(here))``, without the two ``os.getcwd()`` calls that

@@ -150,6 +150,8 @@ PAGE_PAYLOADS = {
         '"translations": {}, "version": null}</div>'
     ).replace("RUNS", runs("theme-settings")),
     "another host by the page's scheme": f"[A link to another host](//example.org/{runs('protocol-relative')})",
+    # Material gives an overflowing .md-ellipsis its own text, decoded, as a title, and the tooltip inserts it as HTML.
+    "a class of the theme's": f'<pre class="md-ellipsis">&lt;img src=x onerror={runs("ellipsis")}&gt; {"A" * 300}</pre>',
 }
 # Fields Material prints into its templates unescaped, or takes a template by: front matter holds a title only.
 FRONT_MATTER_PAYLOADS = {
@@ -485,12 +487,12 @@ def test_no_title_runs_script_when_its_tooltip_shows(browser, builds):
 
 # Every link (with a URL that is not http(s)) and every element with an event attribute in the article.
 CLICKABLE = """() => Array.from(document.querySelectorAll("article *"))
-  .filter(element => element.matches("a") || element.getAttributeNames().some(name => name.startsWith("on")))
+  .filter(element => element.matches("a, pre, [class]") || element.getAttributeNames().some(name => name.startsWith("on")))
   .map((element, id) => {
     element.setAttribute("data-hostile-click", id);
     const link = element.matches("a[href]") && element instanceof HTMLAnchorElement;
     return {id, what: element.outerHTML.slice(0, 120), web: link && /^https?:$/.test(element.protocol),
-            handler: element.getAttributeNames().some(name => name.startsWith("on"))};
+            link: element.matches("a"), handler: element.getAttributeNames().some(name => name.startsWith("on"))};
   })"""
 # The page's title as the tab, its heading and every link to one of the titled pages show it.
 READ = """(targets) => ({
@@ -504,8 +506,9 @@ READ = """(targets) => ({
 
 
 def _hover_and_click_every_link(witness: Witness, path: str) -> int:
-    """Hover each link of the article; click each one that does not lead to the web, and each element with
-    an event attribute, as a reader could; how many were clicked."""
+    """Hover each link, block of code and element with a class of the article (the theme's script acts on
+    classes); click each link that does not lead to the web, and each element with an event attribute, as a
+    reader could; how many were clicked."""
     clicked = 0
     for target in witness.page.evaluate(CLICKABLE):
         element = witness.page.locator(f'[data-hostile-click="{target["id"]}"]')
@@ -514,7 +517,7 @@ def _hover_and_click_every_link(witness: Witness, path: str) -> int:
             element.hover(timeout=2000)
         except PlaywrightError:
             element.dispatch_event("mouseenter")
-        if target["web"] and not target["handler"]:
+        if (target["web"] or not target["link"]) and not target["handler"]:
             continue
         witness.doing = f"clicking {target['what']}"
         try:
