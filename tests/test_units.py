@@ -288,6 +288,8 @@ def test_the_names_the_pages_give_kinds_and_languages_are_the_schemas_choices():
         ("---\ntitle: Chips\n\tdate: x\n---\n", (3, "the front matter is not valid YAML (found character '\\t' that cannot start any token)")),
         ("---\n- Chips\n---\n", (1, "the front matter is a list, not fields")),
         ("---\n# a comment alone\n---\n", None),
+        ("---\ntitle: " + "1" * 5000 + "\n---\n", (1, "the front matter cannot be read as YAML")),  # Python reads 4,300 digits
+        ("---\ntitle: 2024-02-30\n---\n", (1, "the front matter cannot be read as YAML")),
     ],
 )
 def test_front_matter_mkdocs_could_not_read_is_reported_not_shown_as_text(page: str, expected):
