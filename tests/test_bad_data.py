@@ -55,12 +55,12 @@ def _write(path: str, content: str | bytes) -> Callable[[Project], None]:
     return apply
 
 
-def _copy_source(new_id: str) -> Callable[[Project], None]:
+def _copy_source(new_id: str, description_suffix: str = ".yaml") -> Callable[[Project], None]:
     """A new source, ``new_id``, made of a copy of v4-brief's description and text."""
 
     def apply(project: Project) -> None:
-        for suffix in (".yaml", ".txt"):
-            shutil.copy(project.path(f"data/sources/v4-brief{suffix}"), project.path(f"data/sources/{new_id}{suffix}"))
+        for suffix, new_suffix in ((".yaml", description_suffix), (".txt", ".txt")):
+            shutil.copy(project.path(f"data/sources/v4-brief{suffix}"), project.path(f"data/sources/{new_id}{new_suffix}"))
 
     return apply
 
@@ -437,6 +437,10 @@ DATA_CASES: dict[str, Case | Edit] = {
         "data/sources/v4-brief\\n.yaml", _copy_source("v4-brief\n"),
         "file name 'v4-brief\\n' is not a valid id: use lower-case ASCII letters and digits joined by single "
         "hyphens, e.g. attention-compression; did you mean 'v4-brief'?",
+    ),
+    "a source's description saved as .yml": Edit(
+        "data/sources/caixin-report.txt", _copy_source("caixin-report", description_suffix=".yml"),
+        "article text without a description: rename caixin-report.yml to caixin-report.yaml",
     ),
     "source file name in capitals (two files differing only in case)": Edit(
         "data/sources/V4-Brief.yaml", _copy_source("V4-Brief"),

@@ -52,6 +52,8 @@ SCHEMAS = (
 GLOSSARY = "data/glossary.yaml"
 CLAIMS = "data/claims.yaml"
 RESERVED_SOURCE_IDS = ("index",)
+# How a description saved as .yml or .YAML ends, in lower case: the build reads <id>.yaml only.
+_YAML_SUFFIXES = frozenset({".yml", ".yaml"})
 """Source ids that would take the place of another page: ``sources/index.md`` lists the sources."""
 
 
@@ -218,10 +220,10 @@ class _Reader:
 
     def _orphan(self, text: Path) -> Problem:
         display = text.relative_to(self.root).as_posix()
-        return Problem(
-            Origin(display, 1),
-            f"article text without a description: add {text.with_suffix('.yaml').name} beside it, or remove it",
-        )
+        description = text.with_suffix(".yaml").name
+        misnamed = sorted(path.name for path in text.parent.iterdir() if path.stem == text.stem and path.suffix.lower() in _YAML_SUFFIXES)
+        fix = f"rename {misnamed[0]} to {description}" if misnamed else f"add {description} beside it, or remove it"
+        return Problem(Origin(display, 1), f"article text without a description: {fix}")
 
     def source_file(self, path: Path) -> Source | None:
         display = display_path(path, self.root)
