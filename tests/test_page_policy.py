@@ -38,6 +38,9 @@ HOSTILE_HTML = {
     # An overflowing .md-ellipsis gets its text, decoded, as a tooltip Material inserts as HTML.
     "a class of the theme's": ('<pre class="md-ellipsis">&lt;img src=x onerror=alert(1)&gt;</pre>', "the class 'md-ellipsis' is refused"),
     "a <title> outside an SVG": ("<p><title>the rest of the page", "the element <title> belongs inside an inline <svg>"),
+    "a <title> after a paragraph ended the SVG": (
+        '<svg viewBox="0 0 10 10"><p>A caption.</p><title>Chart</title></svg>', "the element <title> belongs inside an inline <svg>"
+    ),
     "a paint server on another host": ('<svg><rect fill="url(https://example.org/p.svg#p)" /></svg>', "the value 'url(https://example.org/p.svg#p)' is refused"),
     "an image from another host": ('<img src="https://example.org/pixel.png">', "the image 'https://example.org/pixel.png' is refused"),
 }
@@ -288,5 +291,19 @@ def test_a_reference_link_whose_target_is_on_the_next_line_is_checked(project: P
 
 def test_an_element_closed_as_in_xml_is_written_as_a_browser_reads_it():
     """'/>' closes an element in SVG only; in HTML, Python's parser and a browser would disagree on where it ends."""
-    written = make_inert('<p><a href="#x" /> after</p><svg><rect width="1" /></svg>').html
-    assert written == '<p><a href="#x"></a> after</p><svg><rect width="1" /></svg>'
+    written = make_inert('<p><a href="#x" /> after</p><svg><rect width="1" /></svg><svg><br><a href="#y" /></svg>').html
+    assert written == '<p><a href="#x"></a> after</p><svg><rect width="1" /></svg><svg><br><a href="#y"></a></svg>'
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)  # before the limits, each page took about two minutes; a timeout, never a timing assertion
+def test_a_page_python_markdown_would_reread_for_each_line_is_refused_at_its_lines(project: Project):
+    """For each line it takes off a block, Python-Markdown's block parser tests the rest again; Material's search
+    walks a page's whole table of contents for each heading. A block too long, or too many headings, is refused."""
+    first = project.replace("docs/topics/off-cuda.md", "## What CUDA and CANN are", "*[x]: y\n" * 14000 + "\n## What CUDA and CANN are")
+    project.write("docs/topics/attention-compression.md", project.read("docs/topics/attention-compression.md") + "\n" + "#a\n" * 25000)
+    build = project.build()
+    assert build.returncode != 0 and "Traceback" not in build.output, build.output
+    assert f"docs/topics/off-cuda.md:{first}: a block of more than 300 lines without a blank line" in build.output
+    assert re.search(r"docs/topics/attention-compression\.md:\d+: a block of more than 300 lines", build.output)
+    assert "docs/topics/attention-compression.md:" in build.output and "more than 400 headings" in build.output

@@ -107,10 +107,12 @@ class LimitsPreprocessor(Preprocessor):
             self.notes.report_line(message, first)
             flooded.update(range(first, _paragraph_end(lines, first)))
         open_tags = list(floods.markup_problems(text))
-        for offset, message in open_tags:
+        long_blocks = list(floods.block_problems(text))
+        for offset, message in open_tags + long_blocks:
             self.notes.report_line(message, text.count("\n", 0, offset))
         kept = [_escape_brackets(line) if index in flooded else nesting.flatten(line) for index, line in enumerate(lines)]
-        return [floods.defuse_markup(line) for line in kept] if open_tags else kept
+        kept = [floods.defuse_markup(line) for line in kept] if open_tags else kept
+        return floods.cut_blocks(kept) if long_blocks else kept
 
 
 def _paragraph_end(lines: list[str], first: int) -> int:
@@ -267,6 +269,7 @@ class AnnotateTreeprocessor(Treeprocessor):
         self.ledger = ledger
 
     def run(self, root: etree.Element) -> None:
+        self._limit_headings(root)
         self._neutralise_unsafe_links(root)
         nested = _nested_links(root)
         self._number_citations(root, nested)
@@ -280,6 +283,18 @@ class AnnotateTreeprocessor(Treeprocessor):
                 prettify._prettifyETree(element)
             root.extend(section)
         self.ledger.record(self.notes)
+
+    def _limit_headings(self, root: etree.Element) -> None:
+        """Past :data:`floods.MAX_HEADINGS`, headings are reported and shown as paragraphs, out of the table of contents."""
+        extra = [element for element in root.iter() if element.tag in _HEADINGS][floods.MAX_HEADINGS :]
+        if extra:
+            text, level = "".join(extra[0].itertext()), int(extra[0].tag[1])
+            self.notes.report(
+                f"the page has more than {floods.MAX_HEADINGS} headings: split it into pages, or make some of them text",
+                f"{'#' * level} {text}", f"{'#' * level}{text}", text,
+            )
+        for heading in extra:
+            heading.tag = "p"
 
     def _number_citations(self, root: etree.Element, nested: dict[etree.Element, etree.Element]) -> None:
         """Number sources in the order a reader meets them, and gather the quotes per source."""

@@ -6,6 +6,11 @@ it, and from each ``](`` to the ``)`` that ends the link. So a paragraph of thou
 ``)`` ends, or of brackets nested thousands deep, costs the square of its length. No text
 needs more than a few: more than :data:`MAX_OPEN` in one paragraph are refused. A ``[@``
 is left to the citation check, which reports one that nothing closes.
+
+Blocks too: for each line that Python-Markdown's block parser takes off the front of a block
+(a heading, an abbreviation's definition, a rule), it puts the rest back and tests it again,
+so a block of 14,000 such lines kept a build busy for two minutes. A block of more than
+:data:`MAX_BLOCK_LINES` lines without a blank line is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +20,12 @@ from collections.abc import Iterator
 
 MAX_OPEN = 16
 """The most ``[`` left open, links left open, or brackets nested inside each other in one paragraph."""
+MAX_BLOCK_LINES = 300
+"""The most lines in one block, lines without a blank line between them: a table of 100 rows is 102."""
+MAX_HEADINGS = 400
+"""The most headings a page's table of contents holds: Material's search finds each heading's entry by a walk
+of the whole table (a page of 25,000 headings took a minute); a part of a split list has a few more than its
+entries (``split_above``)."""
 # A blank line, an escaped character, and each bracket or parenthesis.
 _TOKEN = re.compile(r"\n[ \t]*(?=\n)|\\.|\[@|\[|\]\(|[\]()]", re.DOTALL)
 
@@ -84,3 +95,33 @@ def markup_problems(text: str) -> Iterator[tuple[int, str]]:
 def defuse_markup(line: str) -> str:
     """The line with every tag start as text: what a page whose tags are left open shows until it is fixed."""
     return _MARKUP.sub(lambda mark: "&lt;" if mark[0] == "<" else ">", line)
+
+
+def block_problems(text: str) -> Iterator[tuple[int, str]]:
+    """The offset and message of each block of ``text`` longer than :data:`MAX_BLOCK_LINES` lines."""
+    offset, start, length = 0, 0, 0
+    for line in text.split("\n"):
+        if line.strip():
+            start, length = (offset, 1) if length == 0 else (start, length + 1)
+            if length == MAX_BLOCK_LINES + 1:
+                yield start, (
+                    f"a block of more than {MAX_BLOCK_LINES} lines without a blank line: Python-Markdown reads it "
+                    "again for each line it takes off; put blank lines between headings, paragraphs and definitions"
+                )
+        else:
+            length = 0
+        offset += len(line) + 1
+
+
+def cut_blocks(lines: list[str]) -> list[str]:
+    """The lines with a blank one after every :data:`MAX_BLOCK_LINES` of a block: what a page shows
+    of a block too long until it is fixed."""
+    cut: list[str] = []
+    length = 0
+    for line in lines:
+        length = length + 1 if line.strip() else 0
+        if length > MAX_BLOCK_LINES:
+            cut.append("")
+            length = 1
+        cut.append(line)
+    return cut

@@ -59,6 +59,8 @@ _SVG_ATTRIBUTES = frozenset(
 _SVG = frozenset({"svg", "g", "text", "tspan", "rect", "line", "polyline", "polygon", "path", "circle", "ellipse"})
 # Outside <svg>, a browser reads these as HTML: a <title> in a page's body swallows the rest of the page.
 _SVG_ONLY = (_SVG - {"svg"}) | {"title", "desc"}
+# Inside an <svg>, a browser ends the SVG at these (HTML's rules for foreign content), and at </p> or </br>.
+_LEAVE_SVG = frozenset("b blockquote br code dd div dl dt em h1 h2 h3 h4 h5 h6 hr i img li ol p pre s small span strong sub sup table u ul var".split())
 # A paint server (fill="url(…)") loads from whatever address it names; a chart's colours need none.
 _PAINT_URL = re.compile(r"url\s*\(", re.IGNORECASE)
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
@@ -170,6 +172,8 @@ class _Writer(HTMLParser):
         if tag not in _ELEMENTS:
             self._refuse_element(tag, closed)
             return
+        if tag in _LEAVE_SVG:
+            self.svg_depth = 0
         if tag in _SVG_ONLY and not self.svg_depth:
             self.refusals.append(Refusal(f"the element <{tag}> belongs inside an inline <svg>; outside one, a browser reads it as HTML", (f"<{tag}",)))
             return
@@ -230,6 +234,8 @@ class _Writer(HTMLParser):
             if tag == self.dropping:
                 self.dropping = None
             return
+        if tag in ("p", "br"):
+            self.svg_depth = 0
         if tag not in _ELEMENTS or tag in _VOID or (tag in _SVG_ONLY and not self.svg_depth):
             return
         self.out.append(f"</{tag}>")

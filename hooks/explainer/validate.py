@@ -229,7 +229,7 @@ def check_markdown_fields(context: Loaded) -> Iterator[Problem]:
             problem = url_problem(url, relative_ok=False)
             if problem:
                 yield Problem(field.origin_at(offset), problem)
-        for offset, message in floods.bracket_problems(text):
+        for offset, message in (*floods.bracket_problems(text), *floods.block_problems(text)):
             yield Problem(field.origin_at(offset), message)
         yield from _citation_problems(context, field)
         yield from _label_problems(context, field)
