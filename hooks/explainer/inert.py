@@ -65,8 +65,7 @@ _LEAVE_SVG = frozenset("b blockquote br code dd div dl dt em h1 h2 h3 h4 h5 h6 h
 _PAINT_URL = re.compile(r"url\s*\(", re.IGNORECASE)
 _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Material's script takes its settings (the search worker's URL among them) from the first element
-# with the id "__config", and names its other parts with ids that start so; for a
-# <pre class="mermaid"> it loads Mermaid's script from another site.
+# with the id "__config", and names its other parts with ids that start so.
 _THEME_ID_START = "__"
 # Material's script acts on its own classes (an overflowing .md-ellipsis shows its text as a tooltip's
 # HTML; .md-dialog is a fixed toast over the page), and for .mermaid it loads a script from another site.
