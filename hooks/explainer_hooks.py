@@ -17,7 +17,7 @@ import watchdog.events
 from explainer import front_matter, inert, linked_data, parts, publish, render
 from explainer.annotate import ExplainerExtension
 from explainer.backlinks import PageInfo, PageNotes
-from explainer.load import page_file_problem, refused_in
+from explainer.load import file_problem, refused_in
 from explainer.problems import Origin, Problem
 from explainer.render import reading_page
 from explainer.site import Site
@@ -151,7 +151,7 @@ def _refuse_unreadable_docs(files: Files, config: MkDocsConfig) -> None:
     refused: list[Problem] = []
     docs = Path(config.docs_dir)
     for file in [file for file in files if file.generated_by is None and Path(file.abs_src_path).is_relative_to(docs)]:
-        problem = page_file_problem(
+        problem = file_problem(
             Path(file.abs_src_path), _build.site.root, page=file.is_documentation_page(), published=not file.inclusion.is_excluded()
         )
         if problem:

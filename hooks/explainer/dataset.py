@@ -52,9 +52,9 @@ SCHEMAS = (
 GLOSSARY = "data/glossary.yaml"
 CLAIMS = "data/claims.yaml"
 RESERVED_SOURCE_IDS = ("index",)
+"""Source ids that would take the place of another page: ``sources/index.md`` lists the sources."""
 # How a description saved as .yml or .YAML ends, in lower case: the build reads <id>.yaml only.
 _YAML_SUFFIXES = frozenset({".yml", ".yaml"})
-"""Source ids that would take the place of another page: ``sources/index.md`` lists the sources."""
 
 
 @dataclass(frozen=True)

@@ -367,8 +367,9 @@ def read_text(path: Path, root: Path) -> str:
     return text.replace("\r\n", "\n")
 
 
-def page_file_problem(path: Path, root: Path, *, page: bool, published: bool = True) -> Problem | None:
-    """Why MkDocs may not read and publish ``path``, a file of ``docs/``; None if it may.
+def file_problem(path: Path, root: Path, *, page: bool = False, published: bool = False) -> Problem | None:
+    """Why MkDocs or the theme may not read ``path`` (and publish it, if it is ``published`` from
+    ``docs/``); None if it may.
 
     The rule of :func:`open_file`; for a ``page`` (Markdown) UTF-8 text too, since MkDocs would
     stop with a traceback on a page it cannot decode or open; and for any other file that is
@@ -429,17 +430,8 @@ def refused_in(folder: Path, root: Path, *, files: bool) -> list[Problem]:
             if os.path.islink(os.path.join(parent, name))
         ]
         if files:
-            found += filter(None, (_unopened(Path(parent, name), root) for name in sorted(file_names)))
+            found += filter(None, (file_problem(Path(parent, name), root) for name in sorted(file_names)))
     return found
-
-
-def _unopened(path: Path, root: Path) -> Problem | None:
-    """Why ``path`` may not or cannot be opened, or None (opened by :func:`open_file` and read no further)."""
-    try:
-        read_bytes(path, root, 0)
-    except ProblemError as error:
-        return error.problem
-    return None
 
 
 def list_folder(folder: Path, root: Path, pattern: str) -> list[Path]:
